@@ -1,0 +1,92 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as relations from './relations.js';
+import * as tables from './schema.js';
+
+export const schema = { ...tables, ...relations };
+export type Schema = typeof schema;
+
+/** Both drivers' databases and transactions: everything the queries need. */
+export type Executor = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Executor;
+  /** Raw SQL returning rows, the same shape on both drivers. */
+  rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /** Succeeds when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PgliteOptions {
+  /** A folder to keep the database in; omitted, it lives in memory. */
+  dataDir?: string;
+  /** A tarball of a data folder (PGlite's dumpDataDir) to start from, e.g. a migrated template. */
+  loadDataDir?: Blob | File;
+}
+
+export const PGLITE_EXTENSIONS = { btree_gist, pg_trgm, unaccent };
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Database & { client: PGlite }> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const client = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: PGLITE_EXTENSIONS,
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Executor;
+  return {
+    kind: 'pglite',
+    db,
+    client,
+    rows: async <T>(query: SQL, executor: Executor = db) =>
+      ((await executor.execute(query)) as unknown as { rows: T[] }).rows,
+    ping: async () => {
+      await client.query('SELECT 1');
+    },
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+export interface PostgresOptions {
+  url: string;
+  statementTimeoutMs?: number;
+  max?: number;
+}
+
+export async function openPostgres(options: PostgresOptions): Promise<Database & { client: postgres.Sql }> {
+  const client = postgres(options.url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: {
+      application_name: 'rolebook',
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Executor;
+  return {
+    kind: 'postgres',
+    db,
+    client,
+    rows: async <T>(query: SQL, executor: Executor = db) =>
+      (await executor.execute(query)) as unknown as T[],
+    ping: async () => {
+      await client`SELECT 1`;
+    },
+    close: async () => {
+      await client.end({ timeout: 5 });
+    },
+  };
+}

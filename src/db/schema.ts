@@ -1,0 +1,341 @@
+/**
+ * The relational model of Rolebook (DESIGN.md §1).
+ *
+ * Dates in valid time are partial: every date is stored as the first day of the period it names
+ * plus its precision (`year`, `month`, `day`), so `2016-06` is (2016-06-01, month). The database
+ * checks that the day is aligned to its precision and that a date and its precision come together;
+ * `rb_period_end()` (see the migrations) gives the last day of such a period.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const datePrecision = pgEnum('date_precision', ['year', 'month', 'day']);
+export const contactVisibility = pgEnum('contact_visibility', ['public', 'internal', 'private']);
+
+/** Two columns for one partial date: `<name>_date` and `<name>_precision`. */
+function partialDate(name: string) {
+  return {
+    day: date(`${name}_date`, { mode: 'string' }),
+    precision: datePrecision(`${name}_precision`),
+  };
+}
+
+/** Checks shared by every table with a partial date: date and precision come together, aligned. */
+function partialDateChecks(table: string, name: string) {
+  const day = sql.raw(`${name}_date`);
+  const precision = sql.raw(`${name}_precision`);
+  return [
+    check(
+      `${table}_${name}_precision_present`,
+      sql`(${day} IS NULL) = (${precision} IS NULL)`,
+    ),
+    check(
+      `${table}_${name}_aligned`,
+      sql`${day} IS NULL OR ${precision} = 'day'
+        OR (${precision} = 'month' AND extract(day FROM ${day}) = 1)
+        OR (${precision} = 'year' AND extract(day FROM ${day}) = 1 AND extract(month FROM ${day}) = 1)`,
+    ),
+  ];
+}
+
+/** The interval [start, end] must not end before it starts (DESIGN.md §3). */
+function orderedInterval(table: string, start: string, end: string) {
+  return check(
+    `${table}_${end}_not_before_${start}`,
+    sql.raw(
+      `${start}_date IS NULL OR ${end}_date IS NULL OR rb_period_end(${end}_date, ${end}_precision::text) >= ${start}_date`,
+    ),
+  );
+}
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+};
+
+// ---------------------------------------------------------------- people
+
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    honorificPrefix: text('honorific_prefix'),
+    /** Sort key for lists: family name, then given name, case-folded. */
+    sortName: text('sort_name')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`lower(coalesce(family_name, '') || ' ' || coalesce(given_name, ''))`,
+      ),
+    ...timestamps,
+  },
+  (t) => [
+    check('people_has_a_name', sql`coalesce(given_name, family_name) IS NOT NULL`),
+    index('people_sort_idx').on(t.sortName, t.id),
+  ],
+);
+
+export const personNames = pgTable(
+  'person_names',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    startDate: partialDate('start').day,
+    startPrecision: partialDate('start').precision,
+    endDate: partialDate('end').day,
+    endPrecision: partialDate('end').precision,
+    note: text('note'),
+  },
+  (t) => [
+    index('person_names_person_idx').on(t.personId, t.position),
+    ...partialDateChecks('person_names', 'start'),
+    ...partialDateChecks('person_names', 'end'),
+    orderedInterval('person_names', 'start', 'end'),
+  ],
+);
+
+export const contactDetails = pgTable(
+  'contact_details',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    type: text('type').notNull(),
+    value: text('value').notNull(),
+    label: text('label'),
+    visibility: contactVisibility('visibility').notNull().default('internal'),
+  },
+  (t) => [index('contact_details_person_idx').on(t.personId, t.position)],
+);
+
+export const personLinks = pgTable(
+  'person_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    url: text('url').notNull(),
+    note: text('note'),
+  },
+  (t) => [index('person_links_person_idx').on(t.personId, t.position)],
+);
+
+/** Foreign ids (staff number, Wikidata QID, an import's own ids): one owner per scheme and id. */
+export const personIdentifiers = pgTable(
+  'person_identifiers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    scheme: text('scheme').notNull(),
+    identifier: text('identifier').notNull(),
+  },
+  (t) => [
+    unique('person_identifiers_unique').on(t.scheme, t.identifier),
+    index('person_identifiers_person_idx').on(t.personId, t.position),
+  ],
+);
+
+// ---------------------------------------------------------------- organisations
+
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    abbreviation: text('abbreviation'),
+    classification: text('classification'),
+    location: text('location'),
+    foundingDate: partialDate('founding').day,
+    foundingPrecision: partialDate('founding').precision,
+    dissolutionDate: partialDate('dissolution').day,
+    dissolutionPrecision: partialDate('dissolution').precision,
+    sortName: text('sort_name').notNull().generatedAlwaysAs(sql`lower(name)`),
+    ...timestamps,
+  },
+  (t) => [
+    index('organisations_sort_idx').on(t.sortName, t.id),
+    ...partialDateChecks('organisations', 'founding'),
+    ...partialDateChecks('organisations', 'dissolution'),
+    orderedInterval('organisations', 'founding', 'dissolution'),
+  ],
+);
+
+export const organisationNames = pgTable(
+  'organisation_names',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    startDate: partialDate('start').day,
+    startPrecision: partialDate('start').precision,
+    endDate: partialDate('end').day,
+    endPrecision: partialDate('end').precision,
+    note: text('note'),
+  },
+  (t) => [
+    index('organisation_names_organisation_idx').on(t.organisationId, t.position),
+    ...partialDateChecks('organisation_names', 'start'),
+    ...partialDateChecks('organisation_names', 'end'),
+    orderedInterval('organisation_names', 'start', 'end'),
+  ],
+);
+
+export const organisationIdentifiers = pgTable(
+  'organisation_identifiers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    scheme: text('scheme').notNull(),
+    identifier: text('identifier').notNull(),
+  },
+  (t) => [
+    unique('organisation_identifiers_unique').on(t.scheme, t.identifier),
+    index('organisation_identifiers_organisation_idx').on(t.organisationId, t.position),
+  ],
+);
+
+/** Dated membership of an organisation in a parent: the hierarchy has its own history. */
+export const organisationParents = pgTable(
+  'organisation_parents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull(),
+    startDate: partialDate('start').day,
+    startPrecision: partialDate('start').precision,
+    endDate: partialDate('end').day,
+    endPrecision: partialDate('end').precision,
+  },
+  (t) => [
+    index('organisation_parents_organisation_idx').on(t.organisationId, t.position),
+    index('organisation_parents_parent_idx').on(t.parentId),
+    check('organisation_parents_not_self', sql`organisation_id <> parent_id`),
+    ...partialDateChecks('organisation_parents', 'start'),
+    ...partialDateChecks('organisation_parents', 'end'),
+    orderedInterval('organisation_parents', 'start', 'end'),
+  ],
+);
+
+// ---------------------------------------------------------------- posts
+
+export const posts = pgTable(
+  'posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'restrict' }),
+    label: text('label').notNull(),
+    maxHolders: integer('max_holders'),
+    sortLabel: text('sort_label').notNull().generatedAlwaysAs(sql`lower(label)`),
+    ...timestamps,
+  },
+  (t) => [
+    // Target of the composite key that keeps an assignment's post inside its organisation.
+    unique('posts_id_organisation_unique').on(t.id, t.organisationId),
+    index('posts_organisation_idx').on(t.organisationId),
+    index('posts_sort_idx').on(t.sortLabel, t.id),
+    check('posts_max_holders_positive', sql`max_holders IS NULL OR max_holders >= 1`),
+  ],
+);
+
+// ---------------------------------------------------------------- assignments
+
+export const assignments = pgTable(
+  'assignments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'restrict' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'restrict' }),
+    postId: uuid('post_id'),
+    role: text('role'),
+    onBehalfOfId: uuid('on_behalf_of_id').references(() => organisations.id, {
+      onDelete: 'restrict',
+    }),
+    startDate: partialDate('start').day,
+    startPrecision: partialDate('start').precision,
+    endDate: partialDate('end').day,
+    endPrecision: partialDate('end').precision,
+    source: text('source'),
+    note: text('note'),
+    ...timestamps,
+  },
+  (t) => [
+    foreignKey({
+      name: 'assignments_post_in_organisation_fk',
+      columns: [t.postId, t.organisationId],
+      foreignColumns: [posts.id, posts.organisationId],
+    }).onDelete('restrict'),
+    index('assignments_person_idx').on(t.personId, t.startDate),
+    index('assignments_organisation_idx').on(t.organisationId, t.startDate),
+    index('assignments_post_idx').on(t.postId, t.startDate),
+    index('assignments_sort_idx').on(sql`coalesce(start_date, '-infinity'::date)`, t.id),
+    ...partialDateChecks('assignments', 'start'),
+    ...partialDateChecks('assignments', 'end'),
+    orderedInterval('assignments', 'start', 'end'),
+  ],
+);
+
+// ---------------------------------------------------------------- changes
+
+/**
+ * One row per write: who did what, when, why, with the values before and after. Every route
+ * writes through `db.write()` (src/db/write.ts), which inserts these rows in the same transaction
+ * as the change itself, so a failed write leaves no entry.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: integer('seq').primaryKey().generatedAlwaysAsIdentity(),
+    id: uuid('id').notNull().unique().defaultRandom(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true, mode: 'string' })
+      .notNull()
+      .default(sql`clock_timestamp()`),
+    actor: text('actor').notNull(),
+    requestId: text('request_id'),
+    operation: text('operation').notNull(),
+    reason: text('reason'),
+    changes: jsonb('changes').notNull(),
+  },
+  (t) => [index('audit_events_recorded_at_idx').on(t.recordedAt)],
+);

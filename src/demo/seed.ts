@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db/client.js';
+import { runWrite, type Change } from '../db/write.js';
+import { insertAssignment, loadAssignment } from '../routes/v1/assignments/queries.js';
+import { insertOrganisation, loadOrganisation } from '../routes/v1/organisations/queries.js';
+import { insertPerson, loadPerson } from '../routes/v1/people/queries.js';
+import { insertPost, loadPost } from '../routes/v1/posts/queries.js';
+import { demoAssignments, demoOrganisations, demoPeople, demoPosts, PRESS_NOTE } from './data.js';
+
+interface DemoKind {
+  entity: Change['entity'];
+  items: Array<{ id: string; input: unknown }>;
+  insert(tx: Executor, input: never, id: string): Promise<string>;
+  load(tx: Executor, id: string): Promise<unknown>;
+}
+
+/** In the order their references need: organisations before the posts and people they hold. */
+const DEMO_KINDS: DemoKind[] = [
+  { entity: 'organisation', items: demoOrganisations, insert: insertOrganisation, load: loadOrganisation },
+  { entity: 'post', items: demoPosts, insert: insertPost, load: loadPost },
+  { entity: 'person', items: demoPeople, insert: insertPerson, load: loadPerson },
+  { entity: 'assignment', items: demoAssignments, insert: insertAssignment, load: loadAssignment },
+];
+
+/** Loads the demo data set as one audited write, unless the directory already holds anything. */
+export async function seedDemoDataIfEmpty(database: Database): Promise<boolean> {
+  return runWrite(
+    database,
+    { actor: 'system:demo-data', requestId: null, reason: `Demo data set: ${PRESS_NOTE}` },
+    'demo.load',
+    async (tx, changes) => {
+      // Instances starting together against one server: only the first one seeds.
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${0x526f6c66})`);
+      const [existing] = await database.rows<{ any: boolean }>(
+        sql`SELECT EXISTS (SELECT 1 FROM organisations) OR EXISTS (SELECT 1 FROM people) AS any`,
+        tx,
+      );
+      if (existing?.any) return false;
+      for (const kind of DEMO_KINDS) {
+        for (const { id, input } of kind.items) {
+          await kind.insert(tx, input as never, id);
+          changes.record({ entity: kind.entity, entityId: id, action: 'create', before: null, after: await kind.load(tx, id) });
+        }
+      }
+      return true;
+    },
+  );
+}

@@ -1,0 +1,80 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { databaseProblem } from '../../db/errors.js';
+import { Problem, PROBLEM_TYPES, type FieldError, type ProblemType } from '../../http/problem.js';
+
+const VALIDATION_CONTEXTS: Record<string, FieldError['in']> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+const FASTIFY_CODES: Record<string, ProblemType> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad-request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad-request',
+};
+
+const BY_STATUS = new Map<number, ProblemType>(
+  Object.entries(PROBLEM_TYPES).map(([type, { status }]) => [status, type as ProblemType]),
+);
+
+/** Every failure becomes an RFC 9457 problem; unexpected ones are logged and told apart by request id. */
+export function toProblem(error: FastifyError, request: FastifyRequest): Problem {
+  if (error instanceof Problem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = VALIDATION_CONTEXTS[error.validationContext ?? 'body'] ?? 'body';
+    const errors: FieldError[] = error.validation.map((issue) => ({
+      path: issue.instancePath === '/' ? '' : issue.instancePath,
+      in: where,
+      message: issue.message ?? 'is not valid',
+    }));
+    const detail = errors
+      .map((e) => `${e.in === 'body' ? '' : `${e.in} `}${e.path ? e.path.slice(1).replaceAll('/', '.') + ' ' : ''}${e.message}`)
+      .join('; ');
+    return new Problem('validation-error', detail, { errors });
+  }
+  const fromDatabase = databaseProblem(error);
+  if (fromDatabase) return fromDatabase;
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return new Problem(known, error.message);
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new Problem('bad-request', 'The body is not valid JSON.');
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return new Problem(BY_STATUS.get(status) ?? 'bad-request', error.message);
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return new Problem('internal-error', `Something went wrong on our side. Quote request id ${request.id} when reporting it.`);
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  const retryAfter = problem.extensions.retryAfter;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  return reply
+    .code(problem.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .serializer((body: unknown) => JSON.stringify(body))
+    .send(problem.toJSON());
+}
+
+export default fp(
+  async function problems(app: FastifyInstance) {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = toProblem(error, request);
+      if (problem.status >= 500 && problem.type !== 'internal-error') {
+        request.log.warn({ err: error }, problem.detail);
+      }
+      return sendProblem(reply, problem);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, new Problem('not-found', `There is no ${request.method} ${request.url.split('?')[0]}.`)),
+    );
+  },
+  { name: 'problems' },
+);

@@ -1,0 +1,42 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+export const API_DESCRIPTION = `A directory of people, organisations and who held which role when.
+
+**Dates** are partial: \`YYYY\`, \`YYYY-MM\` or \`YYYY-MM-DD\`; the precision is stored and returned as sent.
+\`endDate\` is the last day in a role (inclusive); no \`endDate\` means ongoing.
+
+**Errors** are RFC 9457 \`application/problem+json\` documents; validation problems list \`errors[]\`
+with a JSON Pointer \`path\`, where the value was (\`in\`) and a \`message\`.
+
+**Updates** are JSON merge patches (RFC 7396) and need \`If-Match\` with the resource's \`ETag\`.
+Every write may carry an \`X-Reason\` header, kept in the audit log.
+
+**Lists** are paginated: pass the \`nextCursor\` of one page as \`cursor\` to get the next.`;
+
+/** OpenAPI 3.1 from the routes' zod schemas, at /openapi.json, and its reader at /docs. */
+export default fp(
+  async function openapi(app: FastifyInstance) {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: 'Rolebook', version: '1.0.0', description: API_DESCRIPTION },
+        tags: [
+          { name: 'people', description: 'People and their names, contact details and identifiers' },
+          { name: 'organisations', description: 'Organisations, their names and their dated parents' },
+          { name: 'posts', description: 'Positions inside organisations that outlive their holders' },
+          { name: 'assignments', description: 'Who held which role in which organisation, when' },
+          { name: 'service', description: 'Health and the API description' },
+        ],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'openapi' },
+);

@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Problem, problemResponses } from '../../http/problem.js';
+
+const status = z.object({ status: z.enum(['ok']) });
+
+export default async function healthRoutes(app: FastifyInstance) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    '/healthz',
+    { schema: { summary: 'Liveness: the process answers', tags: ['service'], response: { 200: status } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  routes.get(
+    '/readyz',
+    {
+      schema: {
+        summary: 'Readiness: the database answers',
+        tags: ['service'],
+        response: { 200: status, ...problemResponses(503) },
+      },
+    },
+    async () => {
+      try {
+        await app.database.ping();
+      } catch {
+        throw new Problem('service-unavailable', 'The database does not answer.', { retryAfter: 5 });
+      }
+      return { status: 'ok' as const };
+    },
+  );
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
+import { insertPerson, listPeople, loadPerson, personKeyset, presentPerson, updatePerson } from './queries.js';
+import { listPeopleQuery, person, personInput } from './schemas.js';
+
+export default async function peopleRoutes(app: FastifyInstance) {
+  registerListRoute(app, {
+    summary: 'List people',
+    description: 'Sorted by family name, then given name. `organisationId` and `at` keep the people with an assignment there, then.',
+    tag: 'people',
+    query: listPeopleQuery,
+    item: person,
+    list: listPeople,
+    keyset: personKeyset,
+    present: presentPerson,
+  });
+  registerResourceRoutes(app, {
+    entity: 'person',
+    noun: 'person',
+    tag: 'people',
+    basePath: '/v1/people',
+    input: personInput,
+    representation: person,
+    load: loadPerson,
+    insert: insertPerson,
+    update: updatePerson,
+  });
+}

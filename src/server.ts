@@ -1,0 +1,62 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { openPglite, openPostgres, type Database } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { seedDemoDataIfEmpty } from './demo/seed.js';
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  const database = config.DATABASE_URL
+    ? await openPostgres({ url: config.DATABASE_URL, statementTimeoutMs: config.STATEMENT_TIMEOUT_MS })
+    : await openPglite({ dataDir: config.DATA_DIR });
+  await migrate(database, config.DATABASE_URL);
+  return database;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const started = performance.now();
+  const database = await openConfiguredDatabase(config);
+  const app = await buildApp({ config, database, logger: { level: config.LOG_LEVEL } });
+  if (config.ROLEBOOK_DEMO_DATA) {
+    const seeded = await seedDemoDataIfEmpty(database);
+    if (seeded) app.log.info('loaded the demo data set (press note of 04.07.2016)');
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining requests');
+    try {
+      await app.close();
+    } finally {
+      await database.close();
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const where = config.DATABASE_URL ? 'PostgreSQL server' : `embedded database in ${config.DATA_DIR}`;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  console.log(
+    `Rolebook is running at ${base} (${where}, ready in ${Math.round(performance.now() - started)} ms)\n` +
+      `  API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`,
+  );
+}
+
+await main();
