@@ -1,17 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
-import { openPglite, openPostgres, type Database } from './db/client.js';
-import { migrate } from './db/migrate.js';
+import { openConfiguredDatabase } from './db/open.js';
 import { seedDemoDataIfEmpty } from './demo/seed.js';
-
-/** Opens the configured database and brings its schema up to date. */
-export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  const database = config.DATABASE_URL
-    ? await openPostgres({ url: config.DATABASE_URL, statementTimeoutMs: config.STATEMENT_TIMEOUT_MS })
-    : await openPglite({ dataDir: config.DATA_DIR });
-  await migrate(database, config.DATABASE_URL);
-  return database;
-}
 
 async function main(): Promise<void> {
   let config: Config;

@@ -14,7 +14,7 @@ export const assignmentInput = withOrderedDates(
     source: text(2000).nullish().meta({ description: 'Where this is known from: a URL or a document title' }),
     note: text(5000).nullish(),
   }),
-).meta({ id: 'AssignmentInput' });
+).meta({ id: 'NewAssignment' });
 
 export const assignment = z
   .object({

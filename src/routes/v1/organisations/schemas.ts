@@ -32,7 +32,7 @@ export const organisationInput = withOrderedDates(
   }),
   'foundingDate',
   'dissolutionDate',
-).meta({ id: 'OrganisationInput' });
+).meta({ id: 'NewOrganisation' });
 
 export const organisation = z
   .object({

@@ -31,7 +31,7 @@ export const personInput = z
     identifiers: z.array(identifier).max(MAX_ITEMS).optional(),
     links: z.array(link).max(MAX_ITEMS).optional(),
   })
-  .meta({ id: 'PersonInput' });
+  .meta({ id: 'NewPerson' });
 
 export const person = z
   .object({

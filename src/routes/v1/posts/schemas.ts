@@ -14,7 +14,7 @@ export const postInput = z
       .nullish()
       .meta({ description: '1 = a single holder at a time; null = unlimited' }),
   })
-  .meta({ id: 'PostInput' });
+  .meta({ id: 'NewPost' });
 
 export const post = z
   .object({
