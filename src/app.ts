@@ -1,10 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config/config.js';
 import type { Database } from './db/client.js';
+import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body.js';
 import database from './plugins/app/database.js';
 import etag from './plugins/app/etag.js';
-import problems from './plugins/app/problems.js';
+import problems, { frameworkErrors } from './plugins/app/problems.js';
 import writes from './plugins/app/writes.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
@@ -13,6 +14,7 @@ import assignmentRoutes from './routes/v1/assignments/index.js';
 import organisationRoutes from './routes/v1/organisations/index.js';
 import peopleRoutes from './routes/v1/people/index.js';
 import postRoutes from './routes/v1/posts/index.js';
+import transitionRoutes from './routes/v1/transitions/index.js';
 
 export interface BuildAppOptions {
   config: Pick<Config, 'BODY_LIMIT_BYTES'>;
@@ -28,14 +30,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // PATCH bodies are JSON merge patches (RFC 7396); parse them as the JSON they are.
-  app.addContentTypeParser(
-    'application/merge-patch+json',
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('error', 'error'),
+  // Bodies are JSON only (PATCH bodies are JSON merge patches, RFC 7396); any other type is a 415,
+  // text/plain included, instead of a string that fails validation.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(JSON_MEDIA_TYPES, { parseAs: 'string' }, async (_request: FastifyRequest, body: string | Buffer) =>
+    parseJsonBody(body.toString()),
   );
 
   await app.register(problems);
@@ -50,5 +53,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(organisationRoutes, { prefix: '/v1/organisations' });
   await app.register(postRoutes, { prefix: '/v1/posts' });
   await app.register(assignmentRoutes, { prefix: '/v1/assignments' });
+  await app.register(transitionRoutes, { prefix: '/v1/transitions' });
   return app;
 }

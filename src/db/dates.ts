@@ -19,25 +19,26 @@ export function fromColumns(day: string | null, precision: Precision | null): st
   return day && precision ? formatPartialDate({ first: day, precision }) : null;
 }
 
-interface DatedColumns {
-  startDate: AnyPgColumn;
-  endDate: AnyPgColumn;
-  endPrecision: AnyPgColumn;
+/**
+ * Reads on a day go through the spans the database derives for every dated row (drizzle/0002):
+ * `possible_span` holds every day a row may cover, `certain_span` the days it covers for sure.
+ */
+export interface Spans {
+  possibleSpan: AnyPgColumn;
+  certainSpan: AnyPgColumn;
 }
 
-/** The last day a dated row may cover: the end of its end's period, or open. */
-const lastDayOf = (t: DatedColumns) => sql`rb_period_end(${t.endDate}, ${t.endPrecision}::text)`;
-
-/** Rows whose period may include `day` (DESIGN.md §2: partial dates cover their whole period). */
-export function coversDay(t: DatedColumns, day: string): SQL {
-  return sql`((${t.startDate} IS NULL OR ${t.startDate} <= ${day}::date)
-    AND (${t.endDate} IS NULL OR ${lastDayOf(t)} >= ${day}::date))`;
+/** Rows that may cover `day` (a partial date covers its whole period); the GiST indexes serve it. */
+export function coversDay(t: Spans, day: string): SQL {
+  return sql`${t.possibleSpan} @> ${day}::date`;
 }
 
-/** Rows whose period may overlap [from, to]; either bound may be open. */
-export function overlapsPeriod(t: DatedColumns, from: string | undefined, to: string | undefined): SQL {
-  const parts: SQL[] = [];
-  if (to !== undefined) parts.push(sql`(${t.startDate} IS NULL OR ${t.startDate} <= ${to}::date)`);
-  if (from !== undefined) parts.push(sql`(${t.endDate} IS NULL OR ${lastDayOf(t)} >= ${from}::date)`);
-  return parts.length ? sql.join(parts, sql` AND `) : sql`TRUE`;
+/** Rows that may share a day with [from, to]; either bound may be open. */
+export function overlapsPeriod(t: Spans, from: string | undefined, to: string | undefined): SQL {
+  return sql`${t.possibleSpan} && daterange(${from ?? null}::date, ${to ?? null}::date, '[]')`;
+}
+
+/** DESIGN.md §2: `certain` when the day lies within the row for sure, else `possible`. */
+export function certaintyOn(t: Spans, day: string): SQL<'certain' | 'possible'> {
+  return sql<'certain' | 'possible'>`CASE WHEN ${t.certainSpan} @> ${day}::date THEN 'certain' ELSE 'possible' END`;
 }

@@ -53,6 +53,8 @@ export function databaseProblem(error: unknown): Problem | undefined {
   if (!pg) return undefined;
   const constraint = pg.constraint ?? '';
   switch (pg.code) {
+    case 'RB409': // raised by our own guards (drizzle/0004): the detail names the conflicting record
+      return new Problem('conflict', pg.message, { constraint, ...parseJsonDetail(pg.detail) });
     case '23505':
       return new Problem('conflict', `Another record already has this value: ${pg.detail ?? constraint}.`, {
         constraint,
@@ -99,6 +101,15 @@ export function databaseProblem(error: unknown): Problem | undefined {
     default:
       if (pg.code.startsWith('08') || NETWORK_CODES.has(pg.code)) return unavailable();
       return undefined;
+  }
+}
+
+function parseJsonDetail(detail: string | undefined): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(detail ?? '');
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

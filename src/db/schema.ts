@@ -8,6 +8,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  customType,
   check,
   date,
   foreignKey,
@@ -59,6 +60,21 @@ function orderedInterval(table: string, start: string, end: string) {
       `${start}_date IS NULL OR ${end}_date IS NULL OR rb_period_end(${end}_date, ${end}_precision::text) >= ${start}_date`,
     ),
   );
+}
+
+/** A PostgreSQL daterange, as its text form: `[2016-07-01,)`. */
+const daterange = customType<{ data: string; driverData: string }>({ dataType: () => 'daterange' });
+
+/**
+ * The spans a dated row may and must cover (drizzle/0002): `possible_span` for reads on a day,
+ * `certain_span` for the invariants. Both are derived by the database and never written.
+ */
+function spans(start: string, end: string) {
+  const args = `${start}_date, ${start}_precision, ${end}_date, ${end}_precision`;
+  return {
+    possibleSpan: daterange('possible_span').generatedAlwaysAs(sql.raw(`rb_possible_span(${args})`)),
+    certainSpan: daterange('certain_span').generatedAlwaysAs(sql.raw(`rb_certain_span(${args})`)),
+  };
 }
 
 const timestamps = {
@@ -175,6 +191,7 @@ export const organisations = pgTable(
     dissolutionDate: partialDate('dissolution').day,
     dissolutionPrecision: partialDate('dissolution').precision,
     sortName: text('sort_name').notNull().generatedAlwaysAs(sql`lower(name)`),
+    ...spans('founding', 'dissolution'),
     ...timestamps,
   },
   (t) => [
@@ -241,10 +258,13 @@ export const organisationParents = pgTable(
     startPrecision: partialDate('start').precision,
     endDate: partialDate('end').day,
     endPrecision: partialDate('end').precision,
+    ...spans('start', 'end'),
+    endedByEventId: uuid('ended_by_event_id').references(() => organisationEvents.id),
   },
   (t) => [
     index('organisation_parents_organisation_idx').on(t.organisationId, t.position),
     index('organisation_parents_parent_idx').on(t.parentId),
+    index('organisation_parents_parent_span_idx').using('gist', t.parentId, t.possibleSpan),
     check('organisation_parents_not_self', sql`organisation_id <> parent_id`),
     ...partialDateChecks('organisation_parents', 'start'),
     ...partialDateChecks('organisation_parents', 'end'),
@@ -298,9 +318,18 @@ export const assignments = pgTable(
     endPrecision: partialDate('end').precision,
     source: text('source'),
     note: text('note'),
+    ...spans('start', 'end'),
+    /** The post, while the post takes a single holder: the key of the one-holder exclusion. */
+    exclusivePostId: uuid('exclusive_post_id'),
+    startedByTransitionId: uuid('started_by_transition_id').references(() => transitions.id),
+    endedByTransitionId: uuid('ended_by_transition_id').references(() => transitions.id),
+    endedByEventId: uuid('ended_by_event_id').references(() => organisationEvents.id),
     ...timestamps,
   },
   (t) => [
+    index('assignments_organisation_span_idx').using('gist', t.organisationId, t.possibleSpan),
+    index('assignments_post_span_idx').using('gist', t.postId, t.possibleSpan),
+    index('assignments_person_span_idx').using('gist', t.personId, t.possibleSpan),
     foreignKey({
       name: 'assignments_post_in_organisation_fk',
       columns: [t.postId, t.organisationId],
@@ -313,6 +342,59 @@ export const assignments = pgTable(
     ...partialDateChecks('assignments', 'start'),
     ...partialDateChecks('assignments', 'end'),
     orderedInterval('assignments', 'start', 'end'),
+  ],
+);
+
+// ---------------------------------------------------------------- transitions and events
+
+/** One dated move: assignments ended on the day before `date` and started on `date`, atomically. */
+export const transitions = pgTable(
+  'transitions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    date: date('date', { mode: 'string' }).notNull(),
+    reason: text('reason'),
+    source: text('source'),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('transitions_date_idx').on(t.date)],
+);
+
+export const organisationEventType = pgEnum('organisation_event_type', ['rename', 'merge', 'split', 'dissolve']);
+
+/** A change of organisations (W3C ORG ChangeEvent): what went in, what came out, on which day. */
+export const organisationEvents = pgTable(
+  'organisation_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: organisationEventType('type').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    note: text('note'),
+    source: text('source'),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+  },
+  (t) => [index('organisation_events_date_idx').on(t.date)],
+);
+
+export const organisationEventRole = pgEnum('organisation_event_role', ['original', 'resulting']);
+
+export const organisationEventOrganisations = pgTable(
+  'organisation_event_organisations',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => organisationEvents.id, { onDelete: 'cascade' }),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'restrict' }),
+    role: organisationEventRole('role').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    unique('organisation_event_organisations_unique').on(t.eventId, t.organisationId, t.role),
+    index('organisation_event_organisations_organisation_idx').on(t.organisationId),
   ],
 );
 

@@ -9,7 +9,7 @@ export interface WriteContext {
 }
 
 export interface Change {
-  entity: 'person' | 'organisation' | 'post' | 'assignment';
+  entity: 'person' | 'organisation' | 'post' | 'assignment' | 'transition' | 'organisationEvent';
   entityId: string;
   action: 'create' | 'update' | 'delete';
   before: unknown;

@@ -2,6 +2,7 @@ import type { AssignmentInput } from '../routes/v1/assignments/schemas.js';
 import type { OrganisationInput } from '../routes/v1/organisations/schemas.js';
 import type { PersonInput } from '../routes/v1/people/schemas.js';
 import type { PostInput } from '../routes/v1/posts/schemas.js';
+import type { TransitionInput } from '../routes/v1/transitions/schemas.js';
 
 /**
  * The demo data set (DESIGN.md §1): the press note of the Regionalagentur Westfälisches Ruhrgebiet
@@ -39,7 +40,7 @@ export const DEMO_IDS = {
   schleimerGroupLead: assignment(2),
   siebertReferat: assignment(3),
   straedeRegionalagentur: assignment(4),
-  straedeGib: assignment(5),
+  straedeMove: '0e000000-0000-4000-8000-000000000001',
 } as const;
 
 const I = DEMO_IDS;
@@ -210,19 +211,27 @@ export const demoAssignments: Array<{ id: string; input: AssignmentInput }> = [
       personId: I.katjaStraede,
       organisationId: I.regionalagentur,
       role: 'Mitarbeiterin',
-      endDate: '2016-06-30',
       source: PRESS_NOTE,
-      note: 'Left the Regionalagentur at the close of the meeting of 22 June 2016.',
     },
   },
+];
+
+/** Katja Sträde's move to the G.I.B.: one dated, atomic transition. */
+export const demoTransitions: Array<{ id: string; input: TransitionInput }> = [
   {
-    id: I.straedeGib,
+    id: I.straedeMove,
     input: {
-      personId: I.katjaStraede,
-      organisationId: I.gib,
-      postId: I.coordinationRegionalagenturen,
-      role: 'Koordinatorin der Regionalagenturen in NRW',
-      startDate: '2016-07-01',
+      date: '2016-07-01',
+      end: [{ assignmentId: I.straedeRegionalagentur }],
+      start: [
+        {
+          personId: I.katjaStraede,
+          organisationId: I.gib,
+          postId: I.coordinationRegionalagenturen,
+          role: 'Koordinatorin der Regionalagenturen in NRW',
+        },
+      ],
+      reason: 'Katja Sträde left the Regionalagentur at the close of the meeting of 22 June 2016 to coordinate the Regionalagenturen in NRW at the G.I.B. in Bottrop.',
       source: PRESS_NOTE,
     },
   },

@@ -5,7 +5,8 @@ import { insertAssignment, loadAssignment } from '../routes/v1/assignments/queri
 import { insertOrganisation, loadOrganisation } from '../routes/v1/organisations/queries.js';
 import { insertPerson, loadPerson } from '../routes/v1/people/queries.js';
 import { insertPost, loadPost } from '../routes/v1/posts/queries.js';
-import { demoAssignments, demoOrganisations, demoPeople, demoPosts, PRESS_NOTE } from './data.js';
+import { recordTransition } from '../routes/v1/transitions/queries.js';
+import { demoAssignments, demoOrganisations, demoPeople, demoPosts, demoTransitions, PRESS_NOTE } from './data.js';
 
 interface DemoKind {
   entity: Change['entity'];
@@ -42,6 +43,7 @@ export async function seedDemoDataIfEmpty(database: Database): Promise<boolean> 
           changes.record({ entity: kind.entity, entityId: id, action: 'create', before: null, after: await kind.load(tx, id) });
         }
       }
+      for (const { id, input } of demoTransitions) await recordTransition(tx, input, 'system:demo-data', changes, id);
       return true;
     },
   );

@@ -66,3 +66,10 @@ export function lastDay(date: PartialDate): string {
 export function today(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/** The calendar day `n` days after `day` (before, for negative `n`), `YYYY-MM-DD`. */
+export function addDays(day: string, n: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + n);
+  return date.toISOString().slice(0, 10);
+}

@@ -29,6 +29,7 @@ export default fp(
           { name: 'organisations', description: 'Organisations, their names and their dated parents' },
           { name: 'posts', description: 'Positions inside organisations that outlive their holders' },
           { name: 'assignments', description: 'Who held which role in which organisation, when' },
+          { name: 'transitions', description: 'Dated, atomic moves: end assignments and start new ones on one day' },
           { name: 'service', description: 'Health and the API description' },
         ],
       },

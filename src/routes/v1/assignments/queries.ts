@@ -5,7 +5,7 @@ import { assignments } from '../../../db/schema.js';
 import { afterCursor, orderBy, type Keyset } from '../../../http/pagination.js';
 import type { Assignment, AssignmentInput } from './schemas.js';
 
-type AssignmentRow = typeof assignments.$inferSelect;
+export type AssignmentRow = typeof assignments.$inferSelect;
 
 export function presentAssignment(row: AssignmentRow): Assignment {
   return {
@@ -19,6 +19,9 @@ export function presentAssignment(row: AssignmentRow): Assignment {
     endDate: fromColumns(row.endDate, row.endPrecision),
     source: row.source,
     note: row.note,
+    startedByTransitionId: row.startedByTransitionId,
+    endedByTransitionId: row.endedByTransitionId,
+    endedByEventId: row.endedByEventId,
     createdAt: new Date(row.createdAt).toISOString(),
     updatedAt: new Date(row.updatedAt).toISOString(),
   };
@@ -30,7 +33,7 @@ export async function loadAssignment(tx: Executor, id: string, forUpdate = false
   return row && presentAssignment(row);
 }
 
-const assignmentColumns = (input: AssignmentInput) => ({
+export const assignmentColumns = (input: AssignmentInput) => ({
   personId: input.personId,
   organisationId: input.organisationId,
   postId: input.postId ?? null,

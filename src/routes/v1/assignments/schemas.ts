@@ -28,6 +28,9 @@ export const assignment = z
     endDate: z.string().nullable(),
     source: z.string().nullable(),
     note: z.string().nullable(),
+    startedByTransitionId: uuid.nullable().meta({ description: 'The transition that started it, if one did' }),
+    endedByTransitionId: uuid.nullable().meta({ description: 'The transition that ended it, if one did' }),
+    endedByEventId: uuid.nullable().meta({ description: 'The organisation event (a dissolution, …) that ended it' }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

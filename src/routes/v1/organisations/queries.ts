@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
 import { replaceChildren } from '../../../db/children.js';
 import { coversDay, fromColumns, toColumns } from '../../../db/dates.js';
@@ -130,28 +130,30 @@ export interface OrganisationsFilter {
 
 export async function listOrganisations(db: Executor, filter: OrganisationsFilter): Promise<OrganisationRow[]> {
   const conditions: (SQL | undefined)[] = [afterCursor(organisationKeyset, filter.cursor)];
+  // Subqueries on other tables are query builders, not sql`` text: the relational query below
+  // would qualify every column in its `where` SQL with the organisations table's alias.
   if (filter.q) {
     const pattern = likePattern(filter.q);
+    const formerName = db
+      .select({ one: sql`1` })
+      .from(organisationNames)
+      .where(and(eq(organisationNames.organisationId, organisations.id), ilike(organisationNames.name, pattern)));
     conditions.push(sql`(${organisations.name} ILIKE ${pattern} OR ${organisations.abbreviation} ILIKE ${pattern}
-      OR EXISTS (SELECT 1 FROM ${organisationNames} WHERE ${organisationNames.organisationId} = ${organisations.id}
-        AND ${organisationNames.name} ILIKE ${pattern}))`);
+      OR ${exists(formerName)})`);
   }
   if (filter.classification) conditions.push(eq(organisations.classification, filter.classification));
   if (filter.at) {
     conditions.push(
-      coversDay(
-        { startDate: organisations.foundingDate, endDate: organisations.dissolutionDate, endPrecision: organisations.dissolutionPrecision },
-        filter.at,
-      ),
+      coversDay(organisations, filter.at),
     );
   }
   if (filter.parentId) {
     const link = and(
-      sql`${organisationParents.organisationId} = ${organisations.id}`,
+      eq(organisationParents.organisationId, organisations.id),
       eq(organisationParents.parentId, filter.parentId),
       filter.at ? coversDay(organisationParents, filter.at) : undefined,
     );
-    conditions.push(sql`EXISTS (SELECT 1 FROM ${organisationParents} WHERE ${link})`);
+    conditions.push(exists(db.select({ one: sql`1` }).from(organisationParents).where(link)));
   }
   return db.query.organisations.findMany({
     where: and(...conditions),
