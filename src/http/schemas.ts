@@ -29,12 +29,19 @@ export const day = z
 
 export const timestamp = z.string().meta({ description: 'RFC 3339 timestamp' });
 
-/** Free text: trimmed of nothing, but never empty and never absurdly long. */
+/**
+ * What a text column cannot hold as sent: NUL (PostgreSQL refuses it) and a lone UTF-16 surrogate
+ * (no character at all; it would be stored as U+FFFD, so the record would read back changed).
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Free text: trimmed of nothing, but never empty, never absurdly long, always storable. */
 export const text = (max = 500) =>
   z
     .string({ error: 'must be a string' })
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters long`);
+    .max(max, `must be at most ${max} characters long`)
+    .refine((value) => !UNSTORABLE.test(value), 'must not contain NUL characters or unpaired surrogates');
 
 /** `endDate` is the last day: it may not end before `startDate` begins (DESIGN.md §3). */
 export function endNotBeforeStart(
@@ -79,3 +86,12 @@ export const identifier = z.strictObject({
   identifier: text(500),
 });
 
+
+/** `at`: the day a read is about; reads about a day default to today (DESIGN.md §2). */
+export const onDay = day.optional().meta({ description: 'The day the answer is about, YYYY-MM-DD; default today' });
+
+export const certainty = z
+  .enum(['certain', 'possible'])
+  .meta({ description: '`possible` when the day lies within the uncertainty of a partial date' });
+
+export const personRef = z.object({ id: uuid, name: z.string() });

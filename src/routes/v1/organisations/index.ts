@@ -1,4 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { today } from '../../../domain/partial-date.js';
+import { notFound, problemResponses } from '../../../http/problem.js';
+import { idParams } from '../../../http/schemas.js';
+import { membersOn, treeOn } from './day-queries.js';
+import { members, membersQuery, tree, treeQuery } from './day-schemas.js';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
 import {
   insertOrganisation,
@@ -32,4 +38,50 @@ export default async function organisationRoutes(app: FastifyInstance) {
     insert: insertOrganisation,
     update: updateOrganisation,
   });
+  await app.register(organisationDayRoutes);
+}
+
+/** The organisation on a day: its chart and its members. */
+async function organisationDayRoutes(app: FastifyInstance) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+  routes.get(
+    '/:id/tree',
+    {
+      schema: {
+        summary: 'The organisation chart on a day',
+        description:
+          'Sub-units recursively as they were attached that day, with their names of that day; each unit\'s posts ' +
+          '(vacant ones marked) with their holders, and the members without a post. Holdings whose partial ' +
+          'dates make the day uncertain have `certainty: possible`.',
+        tags: ['organisations'],
+        params: idParams,
+        querystring: treeQuery,
+        response: { 200: tree, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const at = request.query.at ?? today();
+      const found = await treeOn(app.database, request.params.id, at);
+      if (!found) throw notFound('organisation', request.params.id);
+      return { at, ...found };
+    },
+  );
+  routes.get(
+    '/:id/members',
+    {
+      schema: {
+        summary: 'Everyone with an assignment in the organisation on a day',
+        tags: ['organisations'],
+        params: idParams,
+        querystring: membersQuery,
+        response: { 200: members, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const at = request.query.at ?? today();
+      const items = await membersOn(app.database, request.params.id, at, request.query.includeSubUnits);
+      if (!items) throw notFound('organisation', request.params.id);
+      return { at, organisationId: request.params.id, includeSubUnits: request.query.includeSubUnits, items };
+    },
+  );
 }

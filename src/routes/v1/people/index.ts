@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
+import personTimelineRoutes from './timeline.js';
 import { insertPerson, listPeople, loadPerson, personKeyset, presentPerson, updatePerson } from './queries.js';
 import { listPeopleQuery, person, personInput } from './schemas.js';
 
@@ -25,4 +26,5 @@ export default async function peopleRoutes(app: FastifyInstance) {
     insert: insertPerson,
     update: updatePerson,
   });
+  await app.register(personTimelineRoutes);
 }

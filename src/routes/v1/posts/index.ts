@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
+import postHolderRoutes from './holders.js';
 import { insertPost, listPosts, loadPost, postKeyset, presentPost, updatePost } from './queries.js';
 import { listPostsQuery, post, postInput } from './schemas.js';
 
@@ -25,4 +26,5 @@ export default async function postRoutes(app: FastifyInstance) {
     insert: insertPost,
     update: updatePost,
   });
+  await app.register(postHolderRoutes);
 }
