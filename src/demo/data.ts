@@ -3,6 +3,7 @@ import type { OrganisationInput } from '../routes/v1/organisations/schemas.js';
 import type { PersonInput } from '../routes/v1/people/schemas.js';
 import type { PostInput } from '../routes/v1/posts/schemas.js';
 import type { TransitionInput } from '../routes/v1/transitions/schemas.js';
+import type { OrganisationEventInput } from '../routes/v1/organisations/event-schemas.js';
 
 /**
  * The demo data set (DESIGN.md §1): the press note of the Regionalagentur Westfälisches Ruhrgebiet
@@ -41,6 +42,7 @@ export const DEMO_IDS = {
   siebertReferat: assignment(3),
   straedeRegionalagentur: assignment(4),
   straedeMove: '0e000000-0000-4000-8000-000000000001',
+  maisRestructuring: '0f000000-0000-4000-8000-000000000001',
 } as const;
 
 const I = DEMO_IDS;
@@ -54,7 +56,6 @@ export const demoOrganisations: Array<{ id: string; input: OrganisationInput }> 
       classification: 'ministry',
       location: 'Düsseldorf',
       foundingDate: '2010-07-15',
-      dissolutionDate: '2017-06-29',
       identifiers: [{ scheme: 'rolebook-demo', identifier: 'mais' }],
     },
   },
@@ -84,7 +85,7 @@ export const demoOrganisations: Array<{ id: string; input: OrganisationInput }> 
       name: 'Abteilung Arbeit und Qualifizierung',
       classification: 'department',
       location: 'Düsseldorf',
-      parents: [{ organisationId: I.mais, startDate: '2010-07-15', endDate: '2017-06-29' }],
+      parents: [{ organisationId: I.mais, startDate: '2010-07-15' }],
       otherNames: [],
     },
   },
@@ -94,7 +95,7 @@ export const demoOrganisations: Array<{ id: string; input: OrganisationInput }> 
       name: 'Referat Berufliche Bildung, Beschäftigungssicherung und Berufliche Integration',
       classification: 'unit',
       location: 'Düsseldorf',
-      parents: [{ organisationId: I.maisDepartmentLabour, startDate: '2010-07-15', endDate: '2017-06-29' }],
+      parents: [{ organisationId: I.maisDepartmentLabour, startDate: '2010-07-15' }],
     },
   },
   {
@@ -103,7 +104,7 @@ export const demoOrganisations: Array<{ id: string; input: OrganisationInput }> 
       name: 'Referat Berufliche Integration und Teilhabe',
       classification: 'unit',
       location: 'Düsseldorf',
-      parents: [{ organisationId: I.maisDepartmentLabour, startDate: '2010-07-15', endDate: '2017-06-29' }],
+      parents: [{ organisationId: I.maisDepartmentLabour, startDate: '2010-07-15' }],
     },
   },
   {
@@ -112,10 +113,7 @@ export const demoOrganisations: Array<{ id: string; input: OrganisationInput }> 
       name: 'Abteilung Integration',
       classification: 'department',
       location: 'Düsseldorf',
-      parents: [
-        { organisationId: I.mais, startDate: '2010-07-15', endDate: '2017-06-29' },
-        { organisationId: I.mkffi, startDate: '2017-06-30' },
-      ],
+      parents: [{ organisationId: I.mais, startDate: '2010-07-15' }],
     },
   },
   {
@@ -233,6 +231,28 @@ export const demoTransitions: Array<{ id: string; input: TransitionInput }> = [
       ],
       reason: 'Katja Sträde left the Regionalagentur at the close of the meeting of 22 June 2016 to coordinate the Regionalagenturen in NRW at the G.I.B. in Bottrop.',
       source: PRESS_NOTE,
+    },
+  },
+];
+
+/**
+ * The 2017 restructuring: with the new state government of 30 June 2017 the MAIS became the MAGS,
+ * and its integration department went to the new MKFFI.
+ */
+export const demoOrganisationEvents: Array<{ id: string; organisationId: string; input: OrganisationEventInput }> = [
+  {
+    id: I.maisRestructuring,
+    organisationId: I.mais,
+    input: {
+      type: 'split',
+      date: '2017-06-30',
+      resultingIds: [I.mags, I.mkffi],
+      moves: [
+        { organisationId: I.maisDepartmentLabour, parentId: I.mags },
+        { organisationId: I.maisDepartmentIntegration, parentId: I.mkffi },
+      ],
+      note: 'Neuordnung der Ressorts der Landesregierung Nordrhein-Westfalen zum 30.06.2017',
+      reason: 'Demo data: the MAIS was restructured into the MAGS; integration moved to the MKFFI.',
     },
   },
 ];

@@ -6,7 +6,10 @@ import { insertOrganisation, loadOrganisation } from '../routes/v1/organisations
 import { insertPerson, loadPerson } from '../routes/v1/people/queries.js';
 import { insertPost, loadPost } from '../routes/v1/posts/queries.js';
 import { recordTransition } from '../routes/v1/transitions/queries.js';
-import { demoAssignments, demoOrganisations, demoPeople, demoPosts, demoTransitions, PRESS_NOTE } from './data.js';
+import { recordOrganisationEvent } from '../routes/v1/organisations/event-queries.js';
+import { demoAssignments, demoOrganisationEvents, demoOrganisations, demoPeople, demoPosts, demoTransitions, PRESS_NOTE } from './data.js';
+
+const ACTOR = 'system:demo-data';
 
 interface DemoKind {
   entity: Change['entity'];
@@ -27,7 +30,7 @@ const DEMO_KINDS: DemoKind[] = [
 export async function seedDemoDataIfEmpty(database: Database): Promise<boolean> {
   return runWrite(
     database,
-    { actor: 'system:demo-data', requestId: null, reason: `Demo data set: ${PRESS_NOTE}` },
+    { actor: ACTOR, requestId: null, reason: `Demo data set: ${PRESS_NOTE}` },
     'demo.load',
     async (tx, changes) => {
       // Instances starting together against one server: only the first one seeds.
@@ -43,7 +46,10 @@ export async function seedDemoDataIfEmpty(database: Database): Promise<boolean> 
           changes.record({ entity: kind.entity, entityId: id, action: 'create', before: null, after: await kind.load(tx, id) });
         }
       }
-      for (const { id, input } of demoTransitions) await recordTransition(tx, input, 'system:demo-data', changes, id);
+      for (const { id, input } of demoTransitions) await recordTransition(tx, input, ACTOR, changes, id);
+      for (const { id, organisationId, input } of demoOrganisationEvents) {
+        await recordOrganisationEvent(tx, organisationId, input, ACTOR, changes, id);
+      }
       return true;
     },
   );

@@ -5,7 +5,7 @@ import type { Executor } from '../db/client.js';
 import type { Change } from '../db/write.js';
 import { applyMergePatch, type Json } from '../domain/merge-patch.js';
 import { checkIfMatch, etagOf } from './etag.js';
-import { invalid, notFound, problemResponses, type FieldError } from './problem.js';
+import { fieldErrorsOf, invalid, notFound, problemResponses, type FieldError } from './problem.js';
 import { idParams } from './schemas.js';
 import { pageSchema, toPage, type Keyset } from './pagination.js';
 
@@ -30,6 +30,9 @@ export interface ResourceDefinition<Input extends Record<string, unknown>, Repre
   update(tx: Executor, id: string, input: Input): Promise<void>;
 }
 
+/** Routes without query parameters refuse unknown ones, as lists do: a typo must not go unnoticed. */
+const noQuery = z.strictObject({});
+
 /** Generic representations defeat fastify's reply typing; the schemas still validate at run time. */
 type Responses = Record<number, z.ZodType>;
 
@@ -43,7 +46,7 @@ export function mergePatchSchema(input: { shape: Record<string, z.ZodType> }) {
 }
 
 /** The fields of a representation that a client can edit, in the shape the create body takes. */
-function editableOf(input: { shape: Record<string, z.ZodType> }, representation: object): Json {
+export function editableOf(input: { shape: Record<string, z.ZodType> }, representation: object): Json {
   const editable: Record<string, Json> = {};
   for (const key of Object.keys(input.shape)) {
     const value = (representation as Record<string, unknown>)[key];
@@ -53,11 +56,7 @@ function editableOf(input: { shape: Record<string, z.ZodType> }, representation:
 }
 
 export function zodIssuesToFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length ? `/${issue.path.join('/')}` : '',
-    in: 'body',
-    message: issue.message,
-  }));
+  return fieldErrorsOf(error.issues, 'body');
 }
 
 export function registerResourceRoutes<Input extends Record<string, unknown>, Representation extends { id: string }>(
@@ -99,6 +98,7 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
         summary: `Read a ${name}`,
         tags: [def.tag],
         params: idParams,
+        querystring: noQuery,
         response: { 200: def.representation, ...problemResponses(400, 404) } as Responses,
       },
     },
@@ -116,6 +116,7 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
         summary: `Update a ${name} (JSON merge patch; needs If-Match)`,
         tags: [def.tag],
         params: idParams,
+        querystring: noQuery,
         headers: z.object({
           'if-match': z.string().optional().meta({ description: 'The ETag of the version being edited' }),
         }),

@@ -4,6 +4,7 @@ import { today } from '../../../domain/partial-date.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
 import { idParams } from '../../../http/schemas.js';
 import { membersOn, treeOn } from './day-queries.js';
+import organisationEventRoutes from './events.js';
 import { members, membersQuery, tree, treeQuery } from './day-schemas.js';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
 import {
@@ -39,6 +40,7 @@ export default async function organisationRoutes(app: FastifyInstance) {
     update: updateOrganisation,
   });
   await app.register(organisationDayRoutes);
+  await app.register(organisationEventRoutes);
 }
 
 /** The organisation on a day: its chart and its members. */
