@@ -8,7 +8,14 @@ CREATE OR REPLACE FUNCTION rb_possible_span(
   start_day date, start_period date_precision, end_day date, end_period date_precision
 ) RETURNS daterange
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT daterange(start_day, rb_period_end(end_day, end_period::text), '[]')
+  -- An end before the start is refused by the tables' *_end_not_before_start checks; the span of
+  -- such a row is empty here rather than an error, so that the check (23514, naming the
+  -- constraint) is what the writer sees: generated columns are computed before checks run.
+  SELECT CASE
+    WHEN start_day IS NOT NULL AND end_day IS NOT NULL
+      AND start_day > rb_period_end(end_day, end_period::text) THEN 'empty'::daterange
+    ELSE daterange(start_day, rb_period_end(end_day, end_period::text), '[]')
+  END
 $$;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION rb_certain_span(
   start_day date, start_period date_precision, end_day date, end_period date_precision

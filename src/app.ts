@@ -6,6 +6,7 @@ import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body.js';
 import database from './plugins/app/database.js';
 import etag from './plugins/app/etag.js';
 import problems, { frameworkErrors } from './plugins/app/problems.js';
+import reads from './plugins/app/reads.js';
 import writes from './plugins/app/writes.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
@@ -46,6 +47,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(swagger);
   await app.register(database, { database: options.database });
   await app.register(writes);
+  await app.register(reads);
   await app.register(etag);
 
   await app.register(healthRoutes);

@@ -77,6 +77,17 @@ function spans(start: string, end: string) {
   };
 }
 
+const tstzrange = customType<{ data: string; driverData: string }>({ dataType: () => 'tstzrange' });
+
+/**
+ * Transaction time (DESIGN.md §2): when this version of the row became the directory's. Kept by
+ * triggers (drizzle/0007): an update or delete moves the old version into `<table>_history` with
+ * its period closed, so that the `asof` schema can show every table as it stood at any moment.
+ */
+const recorded = {
+  sysPeriod: tstzrange('sys_period').notNull().default(sql`tstzrange(now(), NULL)`),
+};
+
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
@@ -88,6 +99,7 @@ export const people = pgTable(
   'people',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     givenName: text('given_name'),
     familyName: text('family_name'),
     honorificPrefix: text('honorific_prefix'),
@@ -109,6 +121,7 @@ export const personNames = pgTable(
   'person_names',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     personId: uuid('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
@@ -132,6 +145,7 @@ export const contactDetails = pgTable(
   'contact_details',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     personId: uuid('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
@@ -148,6 +162,7 @@ export const personLinks = pgTable(
   'person_links',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     personId: uuid('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
@@ -163,6 +178,7 @@ export const personIdentifiers = pgTable(
   'person_identifiers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     personId: uuid('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
@@ -182,6 +198,7 @@ export const organisations = pgTable(
   'organisations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     name: text('name').notNull(),
     abbreviation: text('abbreviation'),
     classification: text('classification'),
@@ -206,6 +223,7 @@ export const organisationNames = pgTable(
   'organisation_names',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     organisationId: uuid('organisation_id')
       .notNull()
       .references(() => organisations.id, { onDelete: 'cascade' }),
@@ -229,6 +247,7 @@ export const organisationIdentifiers = pgTable(
   'organisation_identifiers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     organisationId: uuid('organisation_id')
       .notNull()
       .references(() => organisations.id, { onDelete: 'cascade' }),
@@ -247,6 +266,7 @@ export const organisationParents = pgTable(
   'organisation_parents',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     organisationId: uuid('organisation_id')
       .notNull()
       .references(() => organisations.id, { onDelete: 'cascade' }),
@@ -278,6 +298,7 @@ export const posts = pgTable(
   'posts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     organisationId: uuid('organisation_id')
       .notNull()
       .references(() => organisations.id, { onDelete: 'restrict' }),
@@ -301,6 +322,7 @@ export const assignments = pgTable(
   'assignments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     personId: uuid('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'restrict' }),
@@ -352,6 +374,7 @@ export const transitions = pgTable(
   'transitions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     date: date('date', { mode: 'string' }).notNull(),
     reason: text('reason'),
     source: text('source'),
@@ -368,6 +391,7 @@ export const organisationEvents = pgTable(
   'organisation_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
     type: organisationEventType('type').notNull(),
     date: date('date', { mode: 'string' }).notNull(),
     note: text('note'),
@@ -383,6 +407,7 @@ export const organisationEventRole = pgEnum('organisation_event_role', ['origina
 export const organisationEventOrganisations = pgTable(
   'organisation_event_organisations',
   {
+    ...recorded,
     eventId: uuid('event_id')
       .notNull()
       .references(() => organisationEvents.id, { onDelete: 'cascade' }),
@@ -418,6 +443,19 @@ export const auditEvents = pgTable(
     operation: text('operation').notNull(),
     reason: text('reason'),
     changes: jsonb('changes').notNull(),
+    /** sha256 of the canonical JSON of `changes` (kept when an erasure redacts them). */
+    payloadHash: text('payload_hash').notNull(),
+    /** The hash of the entry before this one; the first entry's is 64 zeros. */
+    prevHash: text('prev_hash').notNull(),
+    /** sha256 over the canonical JSON of this entry's header, payload hash and prevHash. */
+    hash: text('hash').notNull().unique(),
+    /** Set when an erasure (DSGVO Art. 17) pseudonymised `changes`; payloadHash stays the original's. */
+    redactedAt: timestamp('redacted_at', { withTimezone: true, mode: 'string' }),
   },
-  (t) => [index('audit_events_recorded_at_idx').on(t.recordedAt)],
+  (t) => [
+    index('audit_events_recorded_at_idx').on(t.recordedAt),
+    index('audit_events_actor_idx').on(t.actor, t.seq),
+    index('audit_events_operation_idx').on(t.operation, t.seq),
+    index('audit_events_changes_idx').using('gin', sql`changes jsonb_path_ops`),
+  ],
 );

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { entryHashOf, GENESIS_HASH, payloadHashOf, type EntryHeader } from '../domain/hash-chain.js';
 import type { Database, Executor } from './client.js';
 import { auditEvents } from './schema.js';
 
@@ -24,6 +27,45 @@ export class ChangeSet {
   }
 }
 
+/** Writers take turns at the end of the chain; any number that no other advisory lock uses. */
+const AUDIT_CHAIN_LOCK = 0x526f6c67;
+
+/** `YYYY-MM-DDTHH:MM:SS.ffffffZ`: the form the chain hashes, as PostgreSQL can write it back. */
+export const RECORDED_AT_SQL = `to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * Appends an audit event to the hash chain. Holding the chain lock until commit makes the
+ * events' order (seq) the order in which their transactions commit.
+ */
+async function appendAuditEvent(database: Database, tx: Executor, context: WriteContext, operation: string, changes: Change[]) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+  const [state] = await database.rows<{ prev: string | null; now: string }>(
+    sql.raw(
+      `SELECT (SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS prev, ${RECORDED_AT_SQL.replace('%s', 'clock_timestamp()')} AS now`,
+    ),
+    tx,
+  );
+  const header: EntryHeader = {
+    id: randomUUID(),
+    recordedAt: state!.now,
+    actor: context.actor,
+    requestId: context.requestId,
+    operation,
+    reason: context.reason,
+  };
+  // Stored as the JSON it will be read back as, so that the payload hash can be recomputed.
+  const stored = JSON.parse(JSON.stringify(changes)) as unknown;
+  const payloadHash = payloadHashOf(stored);
+  const prevHash = state!.prev ?? GENESIS_HASH;
+  await tx.insert(auditEvents).values({
+    ...header,
+    changes: stored,
+    payloadHash,
+    prevHash,
+    hash: entryHashOf(header, payloadHash, prevHash),
+  });
+}
+
 /**
  * The one door for writes: the work and its audit event commit together in one transaction, or
  * neither does. Routes, imports and the demo loader all come through here.
@@ -38,13 +80,7 @@ export async function runWrite<T>(
     const changes = new ChangeSet();
     const result = await work(tx as unknown as Executor, changes);
     if (changes.changes.length > 0) {
-      await tx.insert(auditEvents).values({
-        actor: context.actor,
-        requestId: context.requestId,
-        operation,
-        reason: context.reason,
-        changes: changes.changes,
-      });
+      await appendAuditEvent(database, tx as unknown as Executor, context, operation, changes.changes);
     }
     return result;
   });

@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { parsePartialDate } from '../domain/partial-date.js';
 import { Problem } from './problem.js';
+import { asOf } from './schemas.js';
 
 /**
  * Keyset pagination with an opaque cursor. A cursor is the sort key of the last item of a page,
@@ -11,6 +13,7 @@ export const MAX_LIMIT = 500;
 export const DEFAULT_LIMIT = 50;
 
 export const pageQuery = {
+  asOf,
   limit: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -41,6 +44,11 @@ export function encodeCursor(values: KeyValue[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+const invalidCursor = () =>
+  new Problem('validation-error', 'The cursor is not one this list handed out.', {
+    errors: [{ path: '/cursor', in: 'query', message: 'is not a valid cursor' }],
+  });
+
 export function decodeCursor(cursor: string, arity: number): KeyValue[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -54,9 +62,7 @@ export function decodeCursor(cursor: string, arity: number): KeyValue[] {
   } catch {
     // fall through to the problem below
   }
-  throw new Problem('validation-error', 'The cursor is not one this list handed out.', {
-    errors: [{ path: '/cursor', in: 'query', message: 'is not a valid cursor' }],
-  });
+  throw invalidCursor();
 }
 
 /** A sort column: an SQL expression and the SQL type its cursor value is cast to. */
@@ -71,10 +77,25 @@ export interface Keyset<Row> {
   valuesOf(row: Row): KeyValue[];
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What a cursor value must look like to be cast to its column's type: a cursor is client input, and
+ * a value the database cannot cast is the client's error (400), not the database's.
+ */
+const CASTABLE: Record<KeyColumn['type'], (value: KeyValue) => boolean> = {
+  text: (value) => typeof value === 'string' && !value.includes('\u0000'),
+  uuid: (value) => typeof value === 'string' && UUID_TEXT.test(value),
+  date: (value) =>
+    typeof value === 'string' &&
+    (value === '-infinity' || (/^\d{4}-\d{2}-\d{2}$/.test(value) && parsePartialDate(value) !== null)),
+};
+
 /** The condition "strictly after the cursor" for a keyset, or undefined on the first page. */
 export function afterCursor<Row>(keyset: Keyset<Row>, cursor: string | undefined): SQL | undefined {
   if (cursor === undefined) return undefined;
   const values = decodeCursor(cursor, keyset.columns.length);
+  if (!keyset.columns.every((column, i) => CASTABLE[column.type](values[i]!))) throw invalidCursor();
   const columns = keyset.columns.map((c) => c.expression);
   const cursorValues = keyset.columns.map((c, i) => sql`CAST(${values[i]} AS ${sql.raw(c.type)})`);
   return sql`(${sql.join(columns, sql`, `)}) > (${sql.join(cursorValues, sql`, `)})`;

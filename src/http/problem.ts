@@ -73,6 +73,26 @@ export const problemSchema = z
 
 export type ProblemBody = z.infer<typeof problemSchema>;
 
+/** A JSON Pointer (RFC 6901) to a value inside a request part: `/otherNames/0/name`, `` for the whole. */
+export function jsonPointer(segments: readonly PropertyKey[]): string {
+  return segments.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/**
+ * What zod found wrong, as field errors. An unknown member is reported at its own path, not at the
+ * object that holds it, so that a client sees which field to drop.
+ */
+export function fieldErrorsOf(
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string; keys?: readonly string[] }[],
+  where: FieldError['in'],
+): FieldError[] {
+  return issues.flatMap((issue): FieldError[] =>
+    issue.code === 'unrecognized_keys' && issue.keys?.length
+      ? issue.keys.map((key) => ({ path: jsonPointer([...issue.path, key]), in: where, message: 'is not a known field' }))
+      : [{ path: jsonPointer(issue.path), in: where, message: issue.message }],
+  );
+}
+
 export const notFound = (entity: string, id: string) =>
   new Problem('not-found', `No ${entity} with id ${id}.`);
 

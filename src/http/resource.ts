@@ -6,7 +6,7 @@ import type { Change } from '../db/write.js';
 import { applyMergePatch, type Json } from '../domain/merge-patch.js';
 import { checkIfMatch, etagOf } from './etag.js';
 import { fieldErrorsOf, invalid, notFound, problemResponses, type FieldError } from './problem.js';
-import { idParams } from './schemas.js';
+import { idParams, readQuery } from './schemas.js';
 import { pageSchema, toPage, type Keyset } from './pagination.js';
 
 /**
@@ -98,12 +98,12 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
         summary: `Read a ${name}`,
         tags: [def.tag],
         params: idParams,
-        querystring: noQuery,
+        querystring: readQuery,
         response: { 200: def.representation, ...problemResponses(400, 404) } as Responses,
       },
     },
     async (request, reply) => {
-      const found = await def.load(app.database.db, request.params.id);
+      const found = await request.read((db) => def.load(db, request.params.id));
       if (!found) throw notFound(name, request.params.id);
       return reply.header('etag', etagOf(found)).send(found as never);
     },
@@ -172,7 +172,7 @@ export function registerListRoute<Query extends { limit: number; cursor?: string
     },
     async (request) => {
       const query = request.query as Query;
-      const rows = await def.list(app.database.db, query);
+      const rows = await request.read((db) => def.list(db, query));
       return toPage(rows, query.limit, def.keyset, def.present);
     },
   );

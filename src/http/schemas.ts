@@ -33,7 +33,8 @@ export const timestamp = z.string().meta({ description: 'RFC 3339 timestamp' });
  * What a text column cannot hold as sent: NUL (PostgreSQL refuses it) and a lone UTF-16 surrogate
  * (no character at all; it would be stored as U+FFFD, so the record would read back changed).
  */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 
 /** Free text: trimmed of nothing, but never empty, never absurdly long, always storable. */
 export const text = (max = 500) =>
@@ -41,7 +42,7 @@ export const text = (max = 500) =>
     .string({ error: 'must be a string' })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters long`)
-    .refine((value) => !UNSTORABLE.test(value), 'must not contain NUL characters or unpaired surrogates');
+    .refine(storable, 'must not contain NUL characters or unpaired surrogates');
 
 /** `endDate` is the last day: it may not end before `startDate` begins (DESIGN.md §3). */
 export function endNotBeforeStart(
@@ -95,3 +96,12 @@ export const certainty = z
   .meta({ description: '`possible` when the day lies within the uncertainty of a partial date' });
 
 export const personRef = z.object({ id: uuid, name: z.string() });
+
+/** `asOf`: transaction time. The answer is what the directory said at that moment (DESIGN.md §2). */
+export const asOf = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 timestamp such as 2026-03-01T12:00:00Z' })
+  .optional()
+  .meta({ description: 'Answer as the directory stood at this moment (RFC 3339); default now' });
+
+/** The query of a read without filters: only `asOf`. */
+export const readQuery = z.strictObject({ asOf });

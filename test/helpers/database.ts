@@ -67,8 +67,11 @@ async function serverTemplate(admin: postgres.Sql, url: string): Promise<string>
         await admin.unsafe(`CREATE DATABASE "${template}_building"`);
       });
       const building = await openPostgres({ url: withDatabase(url, `${template}_building`), max: 1 });
-      await migrate(building, withDatabase(url, `${template}_building`));
-      await building.close();
+      try {
+        await migrate(building, withDatabase(url, `${template}_building`));
+      } finally {
+        await building.close();
+      }
       await admin.unsafe(`ALTER DATABASE "${template}_building" RENAME TO "${template}"`);
     }
   } finally {

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { databaseProblem } from '../../db/errors.js';
-import { Problem, PROBLEM_TYPES, type FieldError, type ProblemType } from '../../http/problem.js';
+import { fieldErrorsOf, Problem, PROBLEM_TYPES, type FieldError, type ProblemType } from '../../http/problem.js';
 
 const VALIDATION_CONTEXTS: Record<string, FieldError['in']> = {
   body: 'body',
@@ -28,11 +28,16 @@ export function toProblem(error: FastifyError, request: FastifyRequest): Problem
   if (error instanceof Problem) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = VALIDATION_CONTEXTS[error.validationContext ?? 'body'] ?? 'body';
-    const errors: FieldError[] = error.validation.map((issue) => ({
-      path: issue.instancePath === '/' ? '' : issue.instancePath,
-      in: where,
-      message: issue.message ?? 'is not valid',
-    }));
+    const errors: FieldError[] = fieldErrorsOf(
+      error.validation.map((issue) => ({
+        code: issue.keyword,
+        // The type provider joined zod's path with "/"; the names of unknown keys come whole in params.
+        path: issue.instancePath === '/' ? [] : issue.instancePath.slice(1).split('/'),
+        message: issue.message ?? 'is not valid',
+        keys: Array.isArray(issue.params.keys) ? (issue.params.keys as string[]) : undefined,
+      })),
+      where,
+    );
     const detail = errors
       .map((e) => `${e.in === 'body' ? '' : `${e.in} `}${e.path ? e.path.slice(1).replaceAll('/', '.') + ' ' : ''}${e.message}`)
       .join('; ');
@@ -63,8 +68,34 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
     .send(problem.toJSON());
 }
 
+/**
+ * What fastify answers before a request reaches the router or a route (a malformed percent-escape in
+ * the path, a path parameter over maxParamLength): pass as `frameworkErrors` to Fastify().
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, toProblem(error, request));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A route's URL as a pattern for request paths: `:id` matches one segment; trailing slashes do not count. */
+function pathPattern(url: string): RegExp {
+  const segments = url.replace(/\/+$/, '').split('/');
+  const source = segments.map((segment) => (segment.startsWith(':') ? '[^/]+' : escapeRegExp(segment))).join('/');
+  return new RegExp(`^${source}/*$`);
+}
+
 export default fp(
   async function problems(app: FastifyInstance) {
+    // Every route's path and methods, so that a known path with an unknown method answers 405.
+    const routes: { pattern: RegExp; methods: string[] }[] = [];
+    app.addHook('onRoute', (route) => {
+      if (route.url.includes('*')) return;
+      routes.push({ pattern: pathPattern(route.url), methods: ([] as string[]).concat(route.method) });
+    });
+    const methodsFor = (path: string) =>
+      [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
+
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error, request);
       if (problem.status >= 500 && problem.type !== 'internal-error') {
@@ -72,9 +103,18 @@ export default fp(
       }
       return sendProblem(reply, problem);
     });
-    app.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, new Problem('not-found', `There is no ${request.method} ${request.url.split('?')[0]}.`)),
-    );
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const allowed = methodsFor(path);
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(
+          reply,
+          new Problem('method-not-allowed', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`),
+        );
+      }
+      return sendProblem(reply, new Problem('not-found', `There is no ${request.method} ${path}.`));
+    });
   },
   { name: 'problems' },
 );

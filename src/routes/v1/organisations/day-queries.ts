@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../../db/client.js';
+import type { Database, Executor } from '../../../db/client.js';
 import { holdings, inOrganisations, postsOf, type Holding } from '../assignments/holdings.js';
 import type { TreeUnit } from './day-schemas.js';
 
@@ -15,7 +15,7 @@ interface UnitRow {
 }
 
 /** The sub-units of an organisation on a day, recursively, as attached that day; the root first. */
-export async function unitsOn(database: Database, rootId: string, day: string, recursive = true): Promise<UnitRow[]> {
+export async function unitsOn(database: Database, db: Executor, rootId: string, day: string, recursive = true): Promise<UnitRow[]> {
   return database.rows<UnitRow>(sql`
     WITH RECURSIVE units AS (
       SELECT o.id, NULL::uuid AS parent_id, 0 AS depth, ARRAY[o.id] AS path
@@ -30,20 +30,20 @@ export async function unitsOn(database: Database, rootId: string, day: string, r
     SELECT u.id, u.parent_id, u.depth, rb_organisation_name_on(o.id, ${day}::date) AS name,
            o.abbreviation, o.classification, o.location, o.possible_span @> ${day}::date AS existed
       FROM units u JOIN organisations o ON o.id = u.id
-     ORDER BY u.depth, lower(rb_organisation_name_on(o.id, ${day}::date)), o.id`);
+     ORDER BY u.depth, lower(rb_organisation_name_on(o.id, ${day}::date)), o.id`, db);
 }
 
 /**
  * The organisation chart on a day: three queries whatever the size (units, posts, holdings),
  * put together here.
  */
-export async function treeOn(database: Database, rootId: string, day: string): Promise<{ existed: boolean; root: TreeUnit } | undefined> {
-  const units = await unitsOn(database, rootId, day);
+export async function treeOn(database: Database, db: Executor, rootId: string, day: string): Promise<{ existed: boolean; root: TreeUnit } | undefined> {
+  const units = await unitsOn(database, db, rootId, day);
   if (units.length === 0) return undefined;
   const ids = units.map((u) => u.id);
   const [postRows, held] = await Promise.all([
-    postsOf(database.db, ids),
-    holdings(database.db, inOrganisations(ids), day),
+    postsOf(db, ids),
+    holdings(db, inOrganisations(ids), day),
   ]);
 
   const nodes = new Map<string, TreeUnit>();
@@ -79,10 +79,10 @@ export async function treeOn(database: Database, rootId: string, day: string): P
 }
 
 /** Everyone with an assignment in the organisation (and its sub-units that day) on a day. */
-export async function membersOn(database: Database, rootId: string, day: string, includeSubUnits: boolean) {
-  const units = await unitsOn(database, rootId, day, includeSubUnits);
+export async function membersOn(database: Database, db: Executor, rootId: string, day: string, includeSubUnits: boolean) {
+  const units = await unitsOn(database, db, rootId, day, includeSubUnits);
   if (units.length === 0) return undefined;
   const names = new Map(units.map((u) => [u.id, u.name]));
-  const held = await holdings(database.db, inOrganisations([...names.keys()]), day);
+  const held = await holdings(db, inOrganisations([...names.keys()]), day);
   return held.map((h) => ({ ...h, organisationName: names.get(h.organisationId)! }));
 }

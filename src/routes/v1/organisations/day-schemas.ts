@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { day, uuid } from '../../../http/schemas.js';
+import { asOf, day, uuid } from '../../../http/schemas.js';
 import { holding } from '../assignments/holdings.js';
 
 export interface TreeUnit {
@@ -46,10 +46,12 @@ export const tree = z
 
 export const treeQuery = z.strictObject({
   at: day.optional().meta({ description: 'The day, YYYY-MM-DD; default today' }),
+  asOf,
 });
 
 export const membersQuery = z.strictObject({
   at: day.optional().meta({ description: 'The day, YYYY-MM-DD; default today' }),
+  asOf,
   includeSubUnits: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound, problemResponses } from '../../../http/problem.js';
-import { idParams } from '../../../http/schemas.js';
+import { idParams, readQuery } from '../../../http/schemas.js';
 import { listOrganisationEvents, recordOrganisationEvent } from './event-queries.js';
 import { organisationEvent, organisationEventInput, organisationEventResult } from './event-schemas.js';
 import { loadOrganisation } from './queries.js';
@@ -50,14 +50,16 @@ export default async function organisationEventRoutes(app: FastifyInstance) {
         summary: 'The events an organisation took part in, in date order',
         tags: ['organisations'],
         params: idParams,
-        querystring: z.strictObject({}),
+        querystring: readQuery,
         response: { 200: z.object({ items: z.array(organisationEvent) }), ...problemResponses(400, 404) },
       },
     },
     async (request) => {
       const { id } = request.params;
-      if (!(await loadOrganisation(app.database.db, id))) throw notFound('organisation', id);
-      return { items: await listOrganisationEvents(app.database.db, id) };
+      return request.read(async (db) => {
+        if (!(await loadOrganisation(db, id))) throw notFound('organisation', id);
+        return { items: await listOrganisationEvents(db, id) };
+      });
     },
   );
 }

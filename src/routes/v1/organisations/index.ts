@@ -63,7 +63,7 @@ async function organisationDayRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const at = request.query.at ?? today();
-      const found = await treeOn(app.database, request.params.id, at);
+      const found = await request.read((db) => treeOn(app.database, db, request.params.id, at));
       if (!found) throw notFound('organisation', request.params.id);
       return { at, ...found };
     },
@@ -81,7 +81,9 @@ async function organisationDayRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const at = request.query.at ?? today();
-      const items = await membersOn(app.database, request.params.id, at, request.query.includeSubUnits);
+      const items = await request.read((db) =>
+        membersOn(app.database, db, request.params.id, at, request.query.includeSubUnits),
+      );
       if (!items) throw notFound('organisation', request.params.id);
       return { at, organisationId: request.params.id, includeSubUnits: request.query.includeSubUnits, items };
     },

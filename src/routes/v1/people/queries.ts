@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, exists, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
 import { replaceChildren } from '../../../db/children.js';
 import { coversDay, fromColumns, toColumns } from '../../../db/dates.js';
@@ -118,20 +118,26 @@ export interface PeopleFilter {
 
 export async function listPeople(db: Executor, filter: PeopleFilter): Promise<PersonRow[]> {
   const conditions: (SQL | undefined)[] = [afterCursor(personKeyset, filter.cursor)];
+  // Subqueries on other tables are query builders, not sql`` text: the relational query below
+  // would qualify every column in its `where` SQL with the people table's alias.
   if (filter.q) {
     const pattern = likePattern(filter.q);
+    const formerName = db
+      .select({ one: sql`1` })
+      .from(personNames)
+      .where(and(eq(personNames.personId, people.id), ilike(personNames.name, pattern)));
     conditions.push(
       sql`(${people.sortName} ILIKE ${pattern} OR coalesce(${people.givenName}, '') || ' ' || coalesce(${people.familyName}, '') ILIKE ${pattern}
-        OR EXISTS (SELECT 1 FROM ${personNames} WHERE ${personNames.personId} = ${people.id} AND ${personNames.name} ILIKE ${pattern}))`,
+        OR ${exists(formerName)})`,
     );
   }
   if (filter.organisationId || filter.at) {
     const inAssignment = and(
-      sql`${assignments.personId} = ${people.id}`,
+      eq(assignments.personId, people.id),
       filter.organisationId ? eq(assignments.organisationId, filter.organisationId) : undefined,
       filter.at ? coversDay(assignments, filter.at) : undefined,
     );
-    conditions.push(sql`EXISTS (SELECT 1 FROM ${assignments} WHERE ${inAssignment})`);
+    conditions.push(exists(db.select({ one: sql`1` }).from(assignments).where(inAssignment)));
   }
   return db.query.people.findMany({
     where: and(...conditions),

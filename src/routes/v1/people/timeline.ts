@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database } from '../../../db/client.js';
+import type { Database, Executor } from '../../../db/client.js';
 import type { AssignmentRow } from '../assignments/queries.js';
 import { presentAssignment } from '../assignments/queries.js';
 import { assignment } from '../assignments/schemas.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
-import { day, idParams, personRef, uuid } from '../../../http/schemas.js';
+import { day, idParams, personRef, readQuery, uuid } from '../../../http/schemas.js';
 import { assignments } from '../../../db/schema.js';
 
 const organisationThen = z.object({
@@ -55,9 +55,10 @@ interface TimelineRow {
 }
 
 /** Every assignment of a person in date order, each organisation as it was then: one query. */
-async function timelineOf(database: Database, personId: string) {
+async function timelineOf(database: Database, db: Executor, personId: string) {
   const person = await database.rows<{ name: string }>(
     sql`SELECT concat_ws(' ', honorific_prefix, given_name, family_name) AS name FROM people WHERE id = ${personId}`,
+    db,
   );
   if (person.length === 0) return undefined;
   const rows = await database.rows<TimelineRow>(sql`
@@ -78,7 +79,7 @@ async function timelineOf(database: Database, personId: string) {
       LEFT JOIN transitions st ON st.id = a.started_by_transition_id
       LEFT JOIN transitions et ON et.id = a.ended_by_transition_id
      WHERE a.person_id = ${personId}
-     ORDER BY a.start_date NULLS FIRST, a.end_date NULLS LAST, a.id`);
+     ORDER BY a.start_date NULLS FIRST, a.end_date NULLS LAST, a.id`, db);
 
   const transitions = new Map<string, z.infer<typeof transitionSummary>>();
   const note = (t: TimelineRow['started_by'], assignmentId: string, side: 'ended' | 'started') => {
@@ -126,12 +127,12 @@ export default async function personTimelineRoutes(app: FastifyInstance) {
         summary: "A person's assignments in date order, with the organisations as they were then",
         tags: ['people'],
         params: idParams,
-        querystring: z.strictObject({}),
+        querystring: readQuery,
         response: { 200: timeline, ...problemResponses(400, 404) },
       },
     },
     async (request) => {
-      const found = await timelineOf(app.database, request.params.id);
+      const found = await request.read((db) => timelineOf(app.database, db, request.params.id));
       if (!found) throw notFound('person', request.params.id);
       return found;
     },

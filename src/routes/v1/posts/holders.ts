@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { lastDay, parsePartialDate } from '../../../domain/partial-date.js';
 import { succession } from '../../../domain/succession.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
-import { day, idParams } from '../../../http/schemas.js';
+import { asOf, day, idParams } from '../../../http/schemas.js';
 import { holding, holdings, inPost, type Holding } from '../assignments/holdings.js';
 import { loadPost } from './queries.js';
 import { post } from './schemas.js';
@@ -33,6 +33,7 @@ const holdersResponse = z
 
 const holdersQuery = z.strictObject({
   at: day.optional().meta({ description: 'A day; without it, the full succession' }),
+  asOf,
 });
 
 /** The span a holding may cover, for finding vacancies: a partial date counts with all its days. */
@@ -56,9 +57,8 @@ export default async function postHolderRoutes(app: FastifyInstance) {
     async (request) => {
       const { id } = request.params;
       const { at } = request.query;
-      const found = await loadPost(app.database.db, id);
+      const [found, holders] = await request.read(async (db) => [await loadPost(db, id), await holdings(db, inPost(id), at)] as const);
       if (!found) throw notFound('post', id);
-      const holders = await holdings(app.database.db, inPost(id), at);
       if (at) return { post: found, at, vacant: holders.length === 0, holders, succession: null };
       return { post: found, at: null, vacant: null, holders, succession: succession(holders, possibleSpan) };
     },

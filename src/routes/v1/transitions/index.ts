@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { etagOf } from '../../../http/etag.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
-import { idParams } from '../../../http/schemas.js';
+import { idParams, readQuery } from '../../../http/schemas.js';
 import { loadTransition, recordTransition } from './queries.js';
 import { transition, transitionInput } from './schemas.js';
 
@@ -48,11 +48,12 @@ export default async function transitionRoutes(app: FastifyInstance) {
         summary: 'Read a transition with the assignments it ended and started',
         tags: ['transitions'],
         params: idParams,
+        querystring: readQuery,
         response: { 200: transition, ...problemResponses(400, 404) },
       },
     },
     async (request) => {
-      const found = await loadTransition(app.database.db, request.params.id);
+      const found = await request.read((db) => loadTransition(db, request.params.id));
       if (!found) throw notFound('transition', request.params.id);
       return found;
     },
