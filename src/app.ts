@@ -16,6 +16,8 @@ import organisationRoutes from './routes/v1/organisations/index.js';
 import peopleRoutes from './routes/v1/people/index.js';
 import postRoutes from './routes/v1/posts/index.js';
 import transitionRoutes from './routes/v1/transitions/index.js';
+import auditRoutes from './routes/v1/audit/index.js';
+import changeRoutes from './routes/v1/changes/index.js';
 
 export interface BuildAppOptions {
   config: Pick<Config, 'BODY_LIMIT_BYTES'>;
@@ -56,5 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(postRoutes, { prefix: '/v1/posts' });
   await app.register(assignmentRoutes, { prefix: '/v1/assignments' });
   await app.register(transitionRoutes, { prefix: '/v1/transitions' });
+  await app.register(auditRoutes, { prefix: '/v1/audit' });
+  await app.register(changeRoutes, { prefix: '/v1/changes' });
   return app;
 }

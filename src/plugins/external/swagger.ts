@@ -30,6 +30,7 @@ export default fp(
           { name: 'posts', description: 'Positions inside organisations that outlive their holders' },
           { name: 'assignments', description: 'Who held which role in which organisation, when' },
           { name: 'transitions', description: 'Dated, atomic moves: end assignments and start new ones on one day' },
+          { name: 'audit', description: 'The hash-chained audit log, its verification and the change feed' },
           { name: 'service', description: 'Health and the API description' },
         ],
       },
