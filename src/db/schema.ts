@@ -443,7 +443,7 @@ export const auditEvents = pgTable(
     operation: text('operation').notNull(),
     reason: text('reason'),
     changes: jsonb('changes').notNull(),
-    /** sha256 of the canonical JSON of `changes` (kept when an erasure redacts them). */
+    /** sha256 of the canonical JSON of reason and changes (kept when an erasure redacts them). */
     payloadHash: text('payload_hash').notNull(),
     /** The hash of the entry before this one; the first entry's is 64 zeros. */
     prevHash: text('prev_hash').notNull(),

@@ -51,14 +51,14 @@ async function appendAuditEvent(database: Database, tx: Executor, context: Write
     actor: context.actor,
     requestId: context.requestId,
     operation,
-    reason: context.reason,
   };
   // Stored as the JSON it will be read back as, so that the payload hash can be recomputed.
   const stored = JSON.parse(JSON.stringify(changes)) as unknown;
-  const payloadHash = payloadHashOf(stored);
+  const payloadHash = payloadHashOf({ reason: context.reason, changes: stored });
   const prevHash = state!.prev ?? GENESIS_HASH;
   await tx.insert(auditEvents).values({
     ...header,
+    reason: context.reason,
     changes: stored,
     payloadHash,
     prevHash,

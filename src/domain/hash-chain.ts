@@ -3,11 +3,12 @@ import { canonicalJson } from './canonical-json.js';
 
 /**
  * The audit log's hash chain (DESIGN.md §3). Each entry's hash covers its header, the hash of
- * its payload (the changes) and the hash of the entry before it, so an edit anywhere breaks every
- * later link. To recompute one in any language:
+ * its payload (reason and changes) and the hash of the entry before it, so an edit anywhere
+ * breaks every later link. The payload is hashed apart so that an erasure (DSGVO Art. 17) can
+ * pseudonymise it and keep the chain verifiable. To recompute one in any language:
  *
- *   payloadHash = hex(sha256(canonical(changes)))
- *   hash        = hex(sha256(canonical({actor, id, operation, payloadHash, prevHash, reason,
+ *   payloadHash = hex(sha256(canonical({changes, reason})))
+ *   hash        = hex(sha256(canonical({actor, id, operation, payloadHash, prevHash,
  *                                       recordedAt, requestId})))
  *
  * where canonical() is JSON with object keys sorted, no white space, strings escaped as
@@ -23,22 +24,25 @@ export interface EntryHeader {
   actor: string;
   requestId: string | null;
   operation: string;
+}
+
+export interface EntryPayload {
   reason: string | null;
+  changes: unknown;
 }
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-export function payloadHashOf(changes: unknown): string {
-  return sha256Hex(canonicalJson(changes));
+export function payloadHashOf(payload: EntryPayload): string {
+  return sha256Hex(canonicalJson({ changes: payload.changes, reason: payload.reason }));
 }
 
 export function entryHashOf(header: EntryHeader, payloadHash: string, prevHash: string): string {
   return sha256Hex(canonicalJson({ ...header, payloadHash, prevHash }));
 }
 
-export interface StoredEntry extends EntryHeader {
+export interface StoredEntry extends EntryHeader, EntryPayload {
   seq: number;
-  changes: unknown;
   payloadHash: string;
   prevHash: string;
   hash: string;
@@ -70,8 +74,8 @@ export class ChainVerifier {
   private find(entry: StoredEntry): Break | null {
     const at = { seq: entry.seq, id: entry.id };
     // A redacted entry's changes were pseudonymised on purpose; its payload hash stays the original's.
-    if (!entry.redacted && payloadHashOf(entry.changes) !== entry.payloadHash) {
-      return { ...at, problem: 'payload', detail: 'the changes do not match their stored hash' };
+    if (!entry.redacted && payloadHashOf(entry) !== entry.payloadHash) {
+      return { ...at, problem: 'payload', detail: 'the reason or the changes do not match their stored hash' };
     }
     if (entry.prevHash !== this.previousHash) {
       return { ...at, problem: 'link', detail: 'prevHash is not the hash of the entry before' };
@@ -82,7 +86,6 @@ export class ChainVerifier {
       actor: entry.actor,
       requestId: entry.requestId,
       operation: entry.operation,
-      reason: entry.reason,
     };
     if (entryHashOf(header, entry.payloadHash, entry.prevHash) !== entry.hash) {
       return { ...at, problem: 'hash', detail: 'the entry does not match its stored hash' };
