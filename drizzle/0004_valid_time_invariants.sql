@@ -68,7 +68,11 @@ BEGIN
     RETURN NEW;
   END IF;
   -- Writers into one post take turns: after this lock every committed holder is visible.
-  SELECT max_holders INTO post_max FROM posts WHERE id = NEW.post_id FOR NO KEY UPDATE;
+  SELECT max_holders INTO post_max FROM posts
+   WHERE id = NEW.post_id AND organisation_id = NEW.organisation_id FOR NO KEY UPDATE;
+  IF NOT FOUND THEN
+    RETURN NEW; -- no such post in this organisation: refused by assignments_post_in_organisation_fk
+  END IF;
   IF post_max = 1 THEN
     NEW.exclusive_post_id := NEW.post_id;
   END IF;

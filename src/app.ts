@@ -1,15 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Config } from './config/config.js';
+import { configSchema, type Config } from './config/config.js';
 import type { Database } from './db/client.js';
 import { JSON_MEDIA_TYPES, parseJsonBody } from './http/json-body.js';
 import database from './plugins/app/database.js';
 import etag from './plugins/app/etag.js';
 import problems, { frameworkErrors } from './plugins/app/problems.js';
 import reads from './plugins/app/reads.js';
+import auth from './plugins/app/auth.js';
 import writes from './plugins/app/writes.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
+import limits from './plugins/external/limits.js';
 import healthRoutes from './routes/health/index.js';
 import assignmentRoutes from './routes/v1/assignments/index.js';
 import organisationRoutes from './routes/v1/organisations/index.js';
@@ -18,18 +20,21 @@ import postRoutes from './routes/v1/posts/index.js';
 import transitionRoutes from './routes/v1/transitions/index.js';
 import auditRoutes from './routes/v1/audit/index.js';
 import changeRoutes from './routes/v1/changes/index.js';
+import keyRoutes from './routes/v1/keys/index.js';
 
 export interface BuildAppOptions {
-  config: Pick<Config, 'BODY_LIMIT_BYTES'>;
+  /** What the app takes from the configuration; what is left out takes its default. */
+  config: Partial<Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS' | 'MAX_EVENT_LOOP_DELAY_MS'>>;
   database: Database;
   logger?: FastifyServerOptions['logger'];
 }
 
 /** Builds the whole service from its plugins; the server and the tests both start here. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const config = { ...configSchema.parse({}), ...options.config };
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -45,9 +50,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   );
 
   await app.register(problems);
-  await app.register(security);
-  await app.register(swagger);
+  await app.register(security, { corsOrigins: config.CORS_ORIGINS });
   await app.register(database, { database: options.database });
+  // Before any route, so that every route's access declaration is seen and enforced.
+  await app.register(auth);
+  await app.register(limits, { perMinute: config.RATE_LIMIT_PER_MINUTE, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS });
+  await app.register(swagger);
   await app.register(writes);
   await app.register(reads);
   await app.register(etag);
@@ -60,5 +68,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(transitionRoutes, { prefix: '/v1/transitions' });
   await app.register(auditRoutes, { prefix: '/v1/audit' });
   await app.register(changeRoutes, { prefix: '/v1/changes' });
+  await app.register(keyRoutes, { prefix: '/v1/keys' });
   return app;
 }

@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openConfiguredDatabase } from './db/open.js';
 import { seedDemoDataIfEmpty } from './demo/seed.js';
+import { installBootstrapKeys } from './db/bootstrap.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const database = await openConfiguredDatabase(config);
   const app = await buildApp({ config, database, logger: { level: config.LOG_LEVEL } });
+  const firstAdminKey = await installBootstrapKeys(database, config.ROLEBOOK_ADMIN_KEY);
   if (config.ROLEBOOK_DEMO_DATA) {
     const seeded = await seedDemoDataIfEmpty(database);
     if (seeded) app.log.info('loaded the demo data set (press note of 04.07.2016)');
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
     `Rolebook is running at ${base} (${where}, ready in ${Math.round(performance.now() - started)} ms)\n` +
       `  API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`,
   );
+  if (firstAdminKey) {
+    console.log(
+      `\nAdmin key (shown this once; keep it safe):\n  ${firstAdminKey}\n` +
+        `  curl -H 'Authorization: Bearer ${firstAdminKey}' ${base}/v1/keys`,
+    );
+  }
 }
 
 await main();

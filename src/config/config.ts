@@ -27,6 +27,19 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1200),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int().min(10).default(2000),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(
+      z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, error: 'must be * or a comma-separated list of http(s) origins' })])),
+    ),
 });
 
 const SECRET_VARIABLES = new Set(['DATABASE_URL', 'ROLEBOOK_ADMIN_KEY']);

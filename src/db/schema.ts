@@ -423,6 +423,33 @@ export const organisationEventOrganisations = pgTable(
   ],
 );
 
+// ---------------------------------------------------------------- access
+
+export const keyRole = pgEnum('key_role', ['public', 'reader', 'editor', 'auditor', 'admin']);
+
+/**
+ * API keys (DESIGN.md §5). Only a SHA-256 of the key is stored; a key is random (256 bits) so a
+ * fast hash is enough, and it is looked up by that hash. `prefix` (the first characters) lets a
+ * person tell keys apart in lists and logs without revealing them.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    role: keyRole('role').notNull(),
+    /** Organisations whose subtrees an editor may write; empty = everywhere. */
+    scopes: uuid('scopes').array().notNull().default(sql`'{}'::uuid[]`),
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull().unique(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'string' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'string' }),
+  },
+  (t) => [index('api_keys_created_idx').on(t.createdAt, t.id)],
+);
+
 // ---------------------------------------------------------------- changes
 
 /**

@@ -3,16 +3,19 @@ import { sql } from 'drizzle-orm';
 import { entryHashOf, GENESIS_HASH, payloadHashOf, type EntryHeader } from '../domain/hash-chain.js';
 import type { Database, Executor } from './client.js';
 import { auditEvents } from './schema.js';
+import { assertWithinScopes } from './scopes.js';
 
 /** Who is writing, and why: recorded with every change. */
 export interface WriteContext {
   actor: string;
   requestId: string | null;
   reason: string | null;
+  /** An editor key's organisation scopes; null or absent = may write everywhere. */
+  scopes?: string[] | null;
 }
 
 export interface Change {
-  entity: 'person' | 'organisation' | 'post' | 'assignment' | 'transition' | 'organisationEvent';
+  entity: 'person' | 'organisation' | 'post' | 'assignment' | 'transition' | 'organisationEvent' | 'key';
   entityId: string;
   action: 'create' | 'update' | 'delete';
   before: unknown;
@@ -79,6 +82,7 @@ export async function runWrite<T>(
   return database.db.transaction(async (tx) => {
     const changes = new ChangeSet();
     const result = await work(tx as unknown as Executor, changes);
+    if (context.scopes?.length) await assertWithinScopes(database, tx as unknown as Executor, changes.changes, context.scopes);
     if (changes.changes.length > 0) {
       await appendAuditEvent(database, tx as unknown as Executor, context, operation, changes.changes);
     }

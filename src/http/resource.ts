@@ -69,6 +69,7 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
   routes.post(
     '/',
     {
+      config: { access: 'write' },
       schema: {
         summary: `Create a ${name}`,
         tags: [def.tag],
@@ -94,6 +95,7 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
   routes.get(
     '/:id',
     {
+      config: { access: 'public' },
       schema: {
         summary: `Read a ${name}`,
         tags: [def.tag],
@@ -112,6 +114,7 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
   routes.patch(
     '/:id',
     {
+      config: { access: 'write' },
       schema: {
         summary: `Update a ${name} (JSON merge patch; needs If-Match)`,
         tags: [def.tag],
@@ -162,6 +165,7 @@ export function registerListRoute<Query extends { limit: number; cursor?: string
   app.withTypeProvider<ZodTypeProvider>().get(
     '/',
     {
+      config: { access: 'public' },
       schema: {
         summary: def.summary,
         description: def.description,

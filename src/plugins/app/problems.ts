@@ -61,6 +61,7 @@ export function toProblem(error: FastifyError, request: FastifyRequest): Problem
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   const retryAfter = problem.extensions.retryAfter;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="rolebook"');
   return reply
     .code(problem.status)
     .header('content-type', 'application/problem+json; charset=utf-8')

@@ -45,9 +45,10 @@ export default fp(
         actor: this.actor,
         requestId: String(this.id),
         reason: options.reason ?? reasonOf(this),
+        scopes: this.principal.scopes,
       };
       return runWrite(app.database, context, operation, work);
     });
   },
-  { name: 'writes', dependencies: ['database'] },
+  { name: 'writes', dependencies: ['database', 'auth'] },
 );

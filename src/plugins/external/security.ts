@@ -3,15 +3,23 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-/** Security headers, and cross-origin reads for intranet pages that embed Rolebook. */
+/**
+ * Security headers, and cross-origin reads for the intranet pages that embed Rolebook: the
+ * configured origins (CORS_ORIGINS, `*` by default) may read; writes come from the service's own
+ * pages only.
+ */
 export default fp(
-  async function security(app: FastifyInstance) {
-    await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  async function security(app: FastifyInstance, options: { corsOrigins: string[] }) {
+    await app.register(helmet, {
+      global: true,
+      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    });
     await app.register(cors, {
-      origin: true,
-      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Reason'],
-      exposedHeaders: ['ETag', 'Location', 'Retry-After'],
+      origin: options.corsOrigins.includes('*') ? '*' : options.corsOrigins,
+      methods: ['GET', 'HEAD'],
+      allowedHeaders: ['Authorization', 'If-None-Match'],
+      exposedHeaders: ['ETag', 'Retry-After', 'Link'],
       maxAge: 600,
     });
   },

@@ -15,6 +15,9 @@ with a JSON Pointer \`path\`, where the value was (\`in\`) and a \`message\`.
 **Updates** are JSON merge patches (RFC 7396) and need \`If-Match\` with the resource's \`ETag\`.
 Every write may carry an \`X-Reason\` header, kept in the audit log.
 
+**Access**: send an API key as \`Authorization: Bearer <key>\`. Without one you read published data only.
+Roles: public, reader, editor (writes, limited to its organisation scopes), auditor (audit log, \`asOf\`), admin.
+
 **Lists** are paginated: pass the \`nextCursor\` of one page as \`cursor\` to get the next.`;
 
 /** OpenAPI 3.1 from the routes' zod schemas, at /openapi.json, and its reader at /docs. */
@@ -24,6 +27,10 @@ export default fp(
       openapi: {
         openapi: '3.1.0',
         info: { title: 'Rolebook', version: '1.0.0', description: API_DESCRIPTION },
+        components: {
+          securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <key>' } },
+        },
+        security: [{ apiKey: [] }, {}],
         tags: [
           { name: 'people', description: 'People and their names, contact details and identifiers' },
           { name: 'organisations', description: 'Organisations, their names and their dated parents' },
@@ -31,6 +38,7 @@ export default fp(
           { name: 'assignments', description: 'Who held which role in which organisation, when' },
           { name: 'transitions', description: 'Dated, atomic moves: end assignments and start new ones on one day' },
           { name: 'audit', description: 'The hash-chained audit log, its verification and the change feed' },
+          { name: 'keys', description: 'API keys (admin)' },
           { name: 'service', description: 'Health and the API description' },
         ],
       },

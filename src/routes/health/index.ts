@@ -9,12 +9,13 @@ export default async function healthRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
   routes.get(
     '/healthz',
-    { schema: { summary: 'Liveness: the process answers', tags: ['service'], response: { 200: status } } },
+    { config: { access: 'public' }, schema: { summary: 'Liveness: the process answers', tags: ['service'], response: { 200: status } } },
     async () => ({ status: 'ok' as const }),
   );
   routes.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Readiness: the database answers',
         tags: ['service'],

@@ -15,6 +15,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   routes.get(
     '/',
     {
+      config: { access: 'audit' },
       schema: {
         summary: 'The audit log: who changed what, when and why, in commit order',
         tags: ['audit'],
@@ -35,6 +36,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   routes.get(
     '/export',
     {
+      config: { access: 'audit' },
       schema: {
         summary: 'Export the audit log (a time range, a record, an actor…) as JSON Lines or CSV',
         description: 'Streams every matching entry in commit order; `from`/`to` choose the time range.',
@@ -68,6 +70,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   routes.get(
     '/head',
     {
+      config: { access: 'audit' },
       schema: {
         summary: 'The newest entry of the chain: keep it somewhere else to detect a rewrite later',
         tags: ['audit'],
@@ -80,6 +83,7 @@ export default async function auditRoutes(app: FastifyInstance) {
   routes.get(
     '/verify',
     {
+      config: { access: 'audit' },
       schema: {
         summary: 'Recompute the whole hash chain and report the first broken entry',
         description:

@@ -36,6 +36,7 @@ export default async function changeRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Every change after a cursor, in commit order: follow the directory without missing one',
         description:

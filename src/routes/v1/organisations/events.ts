@@ -13,6 +13,7 @@ export default async function organisationEventRoutes(app: FastifyInstance) {
   routes.post(
     '/:id/events',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'Record a rename, merge, split or dissolution (W3C ORG ChangeEvent)',
         description:
@@ -46,6 +47,7 @@ export default async function organisationEventRoutes(app: FastifyInstance) {
   routes.get(
     '/:id/events',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'The events an organisation took part in, in date order',
         tags: ['organisations'],

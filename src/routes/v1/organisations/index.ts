@@ -49,6 +49,7 @@ async function organisationDayRoutes(app: FastifyInstance) {
   routes.get(
     '/:id/tree',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'The organisation chart on a day',
         description:
@@ -71,6 +72,7 @@ async function organisationDayRoutes(app: FastifyInstance) {
   routes.get(
     '/:id/members',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Everyone with an assignment in the organisation on a day',
         tags: ['organisations'],

@@ -123,6 +123,7 @@ export default async function personTimelineRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/:id/timeline',
     {
+      config: { access: 'public' },
       schema: {
         summary: "A person's assignments in date order, with the organisations as they were then",
         tags: ['people'],

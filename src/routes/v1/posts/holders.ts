@@ -46,6 +46,7 @@ export default async function postHolderRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/:id/holders',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Who holds the post: on a day, or the full succession with vacancies',
         tags: ['posts'],

@@ -12,6 +12,7 @@ export default async function transitionRoutes(app: FastifyInstance) {
   routes.post(
     '/',
     {
+      config: { access: 'write' },
       schema: {
         summary: 'Record a transition: end assignments and start new ones on one date, atomically',
         description:
@@ -44,6 +45,7 @@ export default async function transitionRoutes(app: FastifyInstance) {
   routes.get(
     '/:id',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Read a transition with the assignments it ended and started',
         tags: ['transitions'],

@@ -1,10 +1,11 @@
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
 import { coversDay } from '../../../db/dates.js';
+import { databaseProblem } from '../../../db/errors.js';
 import { assignments, transitions } from '../../../db/schema.js';
 import type { ChangeSet } from '../../../db/write.js';
 import { addDays } from '../../../domain/partial-date.js';
-import { Problem, invalid } from '../../../http/problem.js';
+import { Problem, invalid, type FieldError } from '../../../http/problem.js';
 import { assignmentColumns, presentAssignment, type AssignmentRow } from '../assignments/queries.js';
 import type { Transition, TransitionInput } from './schemas.js';
 
@@ -59,6 +60,19 @@ async function assignmentsToEnd(tx: Executor, input: TransitionInput, dayBefore:
 }
 
 /**
+ * A reference the database refused in a new assignment (an unknown person, a post of another
+ * organisation, …) is reported at its place in the request, `/start/<index>/personId`, not at the
+ * top-level path a single assignment's create would use.
+ */
+function inStartItem(error: unknown, index: number): unknown {
+  const problem = databaseProblem(error);
+  const errors = problem?.type === 'validation-error' ? (problem.extensions.errors as FieldError[] | undefined) : undefined;
+  if (!problem || !errors) return error;
+  const located = errors.map((e) => ({ ...e, path: `/start/${index}${e.path === '/' ? '' : e.path}` }));
+  return new Problem('validation-error', `start ${index}: ${problem.detail}`, { ...problem.extensions, errors: located });
+}
+
+/**
  * Ends the named assignments on the day before `date` and starts the new ones on `date`, in the
  * caller's transaction: the database's guards refuse the whole transition if any part conflicts.
  */
@@ -92,14 +106,17 @@ export async function recordTransition(
     });
   }
 
-  for (const start of input.start) {
+  for (const [index, start] of input.start.entries()) {
     const [row] = await tx
       .insert(assignments)
       .values({
         ...assignmentColumns({ ...start, startDate: input.date, source: start.source ?? input.source }),
         startedByTransitionId: transitionId,
       })
-      .returning();
+      .returning()
+      .catch((error: unknown) => {
+        throw inStartItem(error, index);
+      });
     changes.record({ entity: 'assignment', entityId: row!.id, action: 'create', before: null, after: presentAssignment(row!) });
   }
   return transitionId;
