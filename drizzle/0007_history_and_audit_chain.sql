@@ -17,6 +17,13 @@ DECLARE
   until timestamptz := greatest(now(), since);
   generated text[] := ARRAY['possible_span', 'certain_span', 'sort_name', 'sort_label'];
 BEGIN
+  -- An erasure (DSGVO Art. 17) rewrites personal data in place and keeps no copy of it.
+  IF current_setting('rolebook.erasure', true) = 'on' THEN
+    IF TG_OP = 'UPDATE' THEN
+      RETURN NEW;
+    END IF;
+    RETURN OLD;
+  END IF;
   -- An update that changes nothing (a re-check of the guards) makes no version. Generated
   -- columns are not computed yet in NEW, so they are left out of the comparison.
   IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - generated) = (to_jsonb(OLD) - generated) THEN

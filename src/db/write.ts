@@ -17,7 +17,8 @@ export interface WriteContext {
 export interface Change {
   entity: 'person' | 'organisation' | 'post' | 'assignment' | 'transition' | 'organisationEvent' | 'key';
   entityId: string;
-  action: 'create' | 'update' | 'delete';
+  /** `read`: an access worth recording (a data-protection export); not a change of data. */
+  action: 'create' | 'update' | 'delete' | 'read';
   before: unknown;
   after: unknown;
 }

@@ -6,6 +6,8 @@ import { ChainVerifier } from '../../../domain/hash-chain.js';
 import type { AuditEntry } from './schemas.js';
 
 export interface AuditFilter {
+  /** Entries whose changes mention this id anywhere (a person's assignments, transitions…). */
+  mentions?: string;
   entity?: string;
   entityId?: string;
   actor?: string;
@@ -36,6 +38,7 @@ function conditions(filter: AuditFilter): SQL | undefined {
   if (filter.entity) about.entity = filter.entity;
   if (filter.entityId) about.entityId = filter.entityId;
   return and(
+    filter.mentions ? sql`${auditEvents.changes}::text LIKE ${`%${filter.mentions}%`}` : undefined,
     Object.keys(about).length ? sql`${auditEvents.changes} @> ${JSON.stringify([about])}::jsonb` : undefined,
     filter.actor ? eq(auditEvents.actor, filter.actor) : undefined,
     filter.operation ? eq(auditEvents.operation, filter.operation) : undefined,

@@ -7,7 +7,7 @@ const instant = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 times
 export const change = z.object({
   entity: z.string(),
   entityId: uuid,
-  action: z.enum(['create', 'update', 'delete']),
+  action: z.enum(['create', 'update', 'delete', 'read']),
   before: z.unknown().meta({ description: 'The record before the change (null for a create)' }),
   after: z.unknown().meta({ description: 'The record after the change (null for a delete)' }),
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
 import personTimelineRoutes from './timeline.js';
+import dataProtectionRoutes from './data-protection.js';
 import { insertPerson, listPeople, loadPerson, personKeyset, presentPerson, updatePerson } from './queries.js';
 import { listPeopleQuery, person, personInput } from './schemas.js';
 
@@ -27,4 +28,5 @@ export default async function peopleRoutes(app: FastifyInstance) {
     update: updatePerson,
   });
   await app.register(personTimelineRoutes);
+  await app.register(dataProtectionRoutes);
 }
