@@ -15,6 +15,7 @@ const noDatabase: Database = {
   get db(): never {
     throw new Error('no database while generating the OpenAPI document');
   },
+  poolSize: 0,
   rows: async () => {
     throw new Error('no database');
   },

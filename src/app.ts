@@ -8,6 +8,7 @@ import etag from './plugins/app/etag.js';
 import problems, { frameworkErrors } from './plugins/app/problems.js';
 import reads from './plugins/app/reads.js';
 import auth from './plugins/app/auth.js';
+import metrics from './plugins/app/metrics.js';
 import writes from './plugins/app/writes.js';
 import security from './plugins/external/security.js';
 import swagger from './plugins/external/swagger.js';
@@ -21,6 +22,8 @@ import transitionRoutes from './routes/v1/transitions/index.js';
 import auditRoutes from './routes/v1/audit/index.js';
 import changeRoutes from './routes/v1/changes/index.js';
 import keyRoutes from './routes/v1/keys/index.js';
+import meRoutes from './routes/v1/me/index.js';
+import webRoutes from './routes/web/index.js';
 
 export interface BuildAppOptions {
   /** What the app takes from the configuration; what is left out takes its default. */
@@ -54,6 +57,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(database, { database: options.database });
   // Before any route, so that every route's access declaration is seen and enforced.
   await app.register(auth);
+  await app.register(metrics);
   await app.register(limits, { perMinute: config.RATE_LIMIT_PER_MINUTE, maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS });
   await app.register(swagger);
   await app.register(writes);
@@ -69,5 +73,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(auditRoutes, { prefix: '/v1/audit' });
   await app.register(changeRoutes, { prefix: '/v1/changes' });
   await app.register(keyRoutes, { prefix: '/v1/keys' });
+  await app.register(meRoutes, { prefix: '/v1/me' });
+  // The web UI at / and the widgets at /widgets/ (static files built into dist/web).
+  await app.register(webRoutes);
   return app;
 }

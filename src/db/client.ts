@@ -20,6 +20,8 @@ export type Executor = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Executor;
+  /** Connections the driver may open at once. */
+  readonly poolSize: number;
   /** Raw SQL returning rows, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
   /** Succeeds when the database answers a query. */
@@ -48,6 +50,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     kind: 'pglite',
     db,
     client,
+    poolSize: 1,
     rows: async <T>(query: SQL, executor: Executor = db) =>
       ((await executor.execute(query)) as unknown as { rows: T[] }).rows,
     ping: async () => {
@@ -69,7 +72,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
   const client = postgres(options.url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    connect_timeout: 10,
+    // Never let a request hang on an unreachable server: fail fast, answer 503, try again later.
+    connect_timeout: 5,
     connection: {
       application_name: 'rolebook',
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
@@ -80,6 +84,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
     kind: 'postgres',
     db,
     client,
+    poolSize: options.max ?? 10,
     rows: async <T>(query: SQL, executor: Executor = db) =>
       (await executor.execute(query)) as unknown as T[],
     ping: async () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -35,4 +38,13 @@ export async function migrate(database: Database, url?: string): Promise<void> {
     await lock`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
     await lock.end({ timeout: 5 });
   }
+}
+
+/** How many migrations of `drizzle/` the database has not applied (0 when it is up to date). */
+export async function pendingMigrations(database: Database): Promise<number> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
+  const [row] = await database.rows<{ applied: number }>(
+    sql`SELECT count(*)::int AS applied FROM drizzle.__drizzle_migrations`,
+  );
+  return journal.entries.length - (row?.applied ?? 0);
 }

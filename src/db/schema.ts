@@ -316,6 +316,28 @@ export const posts = pgTable(
   ],
 );
 
+/**
+ * Foreign ids of posts (an import's own ids, DESIGN.md §1): one owner per scheme and id, as for
+ * people and organisations, so that a second import finds its posts again.
+ */
+export const postIdentifiers = pgTable(
+  'post_identifiers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    scheme: text('scheme').notNull(),
+    identifier: text('identifier').notNull(),
+  },
+  (t) => [
+    unique('post_identifiers_unique').on(t.scheme, t.identifier),
+    index('post_identifiers_post_idx').on(t.postId, t.position),
+  ],
+);
+
 // ---------------------------------------------------------------- assignments
 
 export const assignments = pgTable(
@@ -364,6 +386,28 @@ export const assignments = pgTable(
     ...partialDateChecks('assignments', 'start'),
     ...partialDateChecks('assignments', 'end'),
     orderedInterval('assignments', 'start', 'end'),
+  ],
+);
+
+/**
+ * Foreign ids of assignments: a Popolo membership's `id`, or the key an import derives for a
+ * membership without one (src/routes/v1/import/popolo/), so that a re-import updates it.
+ */
+export const assignmentIdentifiers = pgTable(
+  'assignment_identifiers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ...recorded,
+    assignmentId: uuid('assignment_id')
+      .notNull()
+      .references(() => assignments.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    scheme: text('scheme').notNull(),
+    identifier: text('identifier').notNull(),
+  },
+  (t) => [
+    unique('assignment_identifiers_unique').on(t.scheme, t.identifier),
+    index('assignment_identifiers_assignment_idx').on(t.assignmentId, t.position),
   ],
 );
 

@@ -24,7 +24,7 @@ export default fp(
       max: options.perMinute,
       timeWindow: 60_000,
       keyGenerator: (request: FastifyRequest) => request.principal?.keyId ?? request.ip,
-      allowList: (request: FastifyRequest) => request.url === '/healthz' || request.url === '/readyz',
+      allowList: (request: FastifyRequest) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
       errorResponseBuilder: (_request, context) =>
         new Problem('too-many-requests', `More than ${context.max} requests a minute; try again in ${Math.ceil(context.ttl / 1000)} s.`, {
           retryAfter: Math.ceil(context.ttl / 1000),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pendingMigrations } from '../../db/migrate.js';
 import { Problem, problemResponses } from '../../http/problem.js';
 
 const status = z.object({ status: z.enum(['ok']) });
@@ -23,10 +24,14 @@ export default async function healthRoutes(app: FastifyInstance) {
       },
     },
     async () => {
+      let pending: number;
       try {
-        await app.database.ping();
+        pending = await pendingMigrations(app.database);
       } catch {
         throw new Problem('service-unavailable', 'The database does not answer.', { retryAfter: 5 });
+      }
+      if (pending > 0) {
+        throw new Problem('service-unavailable', `The database lacks ${pending} migration(s); run npm run db:migrate.`, { retryAfter: 5 });
       }
       return { status: 'ok' as const };
     },
