@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { guardAgainstOrphanedWrites } from './postgres-guard.js';
 import * as relations from './relations.js';
 import * as tables from './schema.js';
 
@@ -69,11 +70,15 @@ export interface PostgresOptions {
 }
 
 export async function openPostgres(options: PostgresOptions): Promise<Database & { client: postgres.Sql }> {
+  guardAgainstOrphanedWrites();
   const client = postgres(options.url, {
     max: options.max ?? 10,
     onnotice: () => {},
     // Never let a request hang on an unreachable server: fail fast, answer 503, try again later.
     connect_timeout: 5,
+    // postgres.js waits up to 20 s between reconnects after errors, and queued queries wait with
+    // it; a request should get its 503 within a second instead.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     connection: {
       application_name: 'rolebook',
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
