@@ -4,6 +4,8 @@ import { openConfiguredDatabase } from './db/open.js';
 import { seedDemoDataIfEmpty } from './demo/seed.js';
 import { installBootstrapKeys } from './db/bootstrap.js';
 
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -30,6 +32,13 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: draining requests');
+    // Requests under way get SHUTDOWN_GRACE_MS to finish; then keep-alive connections that a client
+    // holds open are closed too, so the process never waits on an idle peer.
+    const force = setTimeout(() => {
+      app.log.warn('grace period over: closing the remaining connections');
+      app.server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
     try {
       await app.close();
     } finally {
