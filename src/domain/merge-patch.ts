@@ -9,7 +9,8 @@ export function applyMergePatch(target: Json | undefined, patch: Json): Json {
   const result: Record<string, Json> = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
+    // defineProperty, not assignment: a member named __proto__ is data, never the prototype.
+    else Object.defineProperty(result, key, { value: applyMergePatch(result[key], value), enumerable: true, writable: true, configurable: true });
   }
   return result;
 }

@@ -19,10 +19,25 @@ declare module 'fastify' {
 
 const MAX_REASON_LENGTH = 2000;
 
-/** The `X-Reason` header every write may carry (DESIGN.md §4). */
+/** RFC 8187's ext-value, `UTF-8''<percent-encoded>`: how a browser sends text beyond ISO-8859-1 in a header. */
+const EXT_VALUE = /^UTF-8''/i;
+
+/**
+ * The `X-Reason` header every write may carry (DESIGN.md §4): as sent, or percent-encoded UTF-8
+ * after `UTF-8''` (RFC 8187), since fetch refuses header values beyond ISO-8859-1.
+ */
 export function reasonOf(request: FastifyRequest): string | null {
   const header = request.headers['x-reason'];
-  const value = Array.isArray(header) ? header.join(', ') : header;
+  let value = Array.isArray(header) ? header.join(', ') : header;
+  if (value !== undefined && EXT_VALUE.test(value)) {
+    try {
+      value = decodeURIComponent(value.replace(EXT_VALUE, ''));
+    } catch {
+      throw new Problem('validation-error', "X-Reason after UTF-8'' must be percent-encoded UTF-8.", {
+        errors: [{ path: '/x-reason', in: 'header', message: "must be percent-encoded UTF-8 after UTF-8''" }],
+      });
+    }
+  }
   if (value === undefined || value.trim() === '') return null;
   if (value.length > MAX_REASON_LENGTH) {
     throw new Problem('validation-error', `X-Reason must be at most ${MAX_REASON_LENGTH} characters long.`, {
