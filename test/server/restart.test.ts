@@ -16,7 +16,8 @@ import { migrate } from '../../src/db/migrate.js';
 import { createTestDatabase, SERVER_URL } from '../helpers/database.js';
 import { auditEventsFor, type Assert } from '../helpers/fixtures.js';
 
-const CONFIG = { BODY_LIMIT_BYTES: 1024 * 1024 };
+// No load shedding: opening PGlite blocks the event loop, which under-pressure would answer with 503.
+const CONFIG = { BODY_LIMIT_BYTES: 1024 * 1024, MAX_EVENT_LOOP_DELAY_MS: 0 };
 /** Installed at each start, as ROLEBOOK_ADMIN_KEY is; the second start finds it installed. */
 const ADMIN_KEY = 'restart-test-admin-key-0123456789abcdef';
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { sql } from 'drizzle-orm';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { databaseProblem } from '../../db/errors.js';
 import { fieldErrorsOf, Problem, PROBLEM_TYPES, type FieldError, type ProblemType } from '../../http/problem.js';
@@ -86,6 +87,33 @@ function pathPattern(url: string): RegExp {
   return new RegExp(`^${source}/*$`);
 }
 
+/**
+ * A 409 names the record in the way (DESIGN.md §4). Our own guards say so themselves; for a unique
+ * identifier the owner is looked up from the key the database reports.
+ */
+const IDENTIFIER_OWNERS: Record<string, { table: string; owner: string; entity: string }> = {
+  person_identifiers_unique: { table: 'person_identifiers', owner: 'person_id', entity: 'person' },
+  organisation_identifiers_unique: { table: 'organisation_identifiers', owner: 'organisation_id', entity: 'organisation' },
+};
+
+async function withConflictingRecord(app: FastifyInstance, problem: Problem): Promise<Problem> {
+  const owner = IDENTIFIER_OWNERS[String(problem.extensions.constraint ?? '')];
+  const key = /=\((.*), (.*)\) already exists/.exec(problem.detail);
+  if (problem.status !== 409 || !owner || !key || problem.extensions.conflicting) return problem;
+  try {
+    const [row] = await app.database.rows<{ id: string }>(
+      sql`SELECT ${sql.identifier(owner.owner)} AS id FROM ${sql.identifier(owner.table)} WHERE scheme = ${key[1]} AND identifier = ${key[2]}`,
+    );
+    if (!row) return problem;
+    return new Problem('conflict', `The identifier ${key[1]} ${key[2]} belongs to ${owner.entity} ${row.id} already.`, {
+      ...problem.extensions,
+      conflicting: { entity: owner.entity, id: row.id, scheme: key[1], identifier: key[2] },
+    });
+  } catch {
+    return problem;
+  }
+}
+
 export default fp(
   async function problems(app: FastifyInstance) {
     // Every route's path and methods, so that a known path with an unknown method answers 405.
@@ -97,8 +125,8 @@ export default fp(
     const methodsFor = (path: string) =>
       [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
 
-    app.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = toProblem(error, request);
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const problem = await withConflictingRecord(app, toProblem(error, request));
       if (problem.status >= 500 && problem.type !== 'internal-error') {
         request.log.warn({ err: error }, problem.detail);
       }

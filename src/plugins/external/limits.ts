@@ -8,7 +8,7 @@ import { Problem } from '../../http/problem.js';
 export interface LimitOptions {
   /** Requests per minute for one key, or for one address without a key. */
   perMinute: number;
-  /** Shed load when the event loop lags longer than this (the embedded database runs on it too). */
+  /** Shed load when the event loop lags longer than this; 0 turns the check off. */
   maxEventLoopDelayMs: number;
 }
 
@@ -37,6 +37,10 @@ export default fp(
       retryAfter: 10,
       exposeStatusRoute: false,
       pressureHandler: (_request, _reply, type, value) => {
+        // under-pressure reports a delay of Infinity when its histogram took no sample in an interval
+        // (the process was starved of CPU, not necessarily stalled past the limit): that is no
+        // measurement, so it sheds nothing. A real stall is measured by the next sample and shed then.
+        if (type === 'eventLoopDelay' && !Number.isFinite(value)) return;
         throw new Problem('service-unavailable', `The service is overloaded (${type}: ${value}); try again shortly.`, {
           retryAfter: 10,
         });
