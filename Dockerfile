@@ -7,6 +7,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The web UI and the widgets: built from web/ with types from the committed OpenAPI document.
+COPY scripts ./scripts
+COPY openapi ./openapi
+COPY web ./web
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

@@ -5,7 +5,7 @@
  *   npx tsx bench/explain-reads.ts                       # generates 10k/1k/100k, drops it after
  *   npx tsx bench/explain-reads.ts --url postgres://…/rolebook_bench_1234   # a database kept by generate.ts
  *
- * Options: --people/--organisations/--assignments/--seed (as generate.ts, when no --url),
+ * Options: --people/--organisations/--assignments/--seed/--patch (as generate.ts, when no --url),
  * --at 2024-06-15 (the day asked about), --requests 200 (per read, end to end), --keep,
  * --plans <file> (writes every statement, its parameters and its text plan there).
  *
@@ -169,7 +169,7 @@ export async function explainReads(url: string, options: { at: string; requests:
 
   // ------------------------------------------------------------ EXPLAIN of the captured SQL
   const logger = new CapturingLogger();
-  const logged = openLoggedPostgres(url, logger);
+  const logged = await openLoggedPostgres(url, logger);
   const app = await benchApp(logged);
   const summary: Array<Array<string | number>> = [];
   for (const read of reads) {
@@ -256,10 +256,12 @@ if (isMain(import.meta.url)) {
   let drop: (() => Promise<void>) | undefined;
   const started = now();
   if (!url) {
-    const generated = await generate({ ...optionsFromArgs(args), rowSample: 0 });
+    const options = optionsFromArgs(args);
+    const generated = await generate({ ...options, rowSample: 0 });
     url = generated.url!;
     if (!args.keep) drop = generated.drop;
     console.log(`Generated ${databaseName(url)} in ${((now() - started) / 1000).toFixed(0)} s.\n`);
+    if (options.patches.length) console.log(`**What-if schema**: after the migrations, applied ${options.patches.join(', ')}.\n`);
   }
   console.log(`## bench/explain-reads.ts — ${databaseName(url)}\n`);
   try {

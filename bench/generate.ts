@@ -9,7 +9,8 @@
  * a throwaway database rolebook_bench_<pid> is created there and dropped at the end unless
  * --keep), --target postgres|pglite (pglite: in memory, or in --data-dir), --method copy|insert
  * (default copy on a server, insert on PGlite), --row-sample 1000 (the last N assignments are
- * inserted one statement each, to measure the row-by-row rate), --batch 1000 (rows per INSERT).
+ * inserted one statement each, to measure the row-by-row rate), --batch 1000 (rows per INSERT),
+ * --patch a.sql,b.sql (what-if: SQL applied after the migrations, e.g. bench/what-if/*.sql).
  *
  * The data is valid by construction: an organisation hierarchy of six levels with dated parent
  * links (some units move, some are founded or dissolved within the window, some renamed), posts
@@ -18,6 +19,7 @@
  * post's handover ends on D−1 and starts on D, and people move from post to post; memberships
  * without a post fill up the rest. Partial dates (year, month) now and then.
  */
+import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
@@ -35,6 +37,7 @@ import {
   intArg,
   isMain,
   isoDay,
+  machineNote,
   ms,
   now,
   parseArgs,
@@ -64,6 +67,11 @@ export interface GenerateOptions {
   batch: number;
   /** Print progress and tables. */
   verbose: boolean;
+  /**
+   * SQL files applied after the migrations and before the load: what-if variants of the schema
+   * (bench/what-if/*.sql) to measure a proposed change without touching drizzle/.
+   */
+  patches: string[];
 }
 
 export function optionsFromArgs(args: Args): GenerateOptions {
@@ -86,6 +94,7 @@ export function optionsFromArgs(args: Args): GenerateOptions {
     rowSample: intArg(args, 'row-sample', 1_000),
     batch: Math.max(1, intArg(args, 'batch', 1_000)),
     verbose: true,
+    patches: (stringArg(args, 'patch') ?? '').split(',').filter(Boolean),
   };
 }
 
@@ -811,6 +820,7 @@ export async function generate(options: GenerateOptions): Promise<Generated> {
       url = await createServerDatabase(options.serverUrl, name!);
       const database = await openPostgres({ url, max: 1 });
       await migrate(database, url);
+      for (const file of options.patches) await database.client.unsafe(await readFile(file, 'utf8'));
       await database.close();
     });
     const loader = postgres(url!, { max: 1, onnotice: () => {} });
@@ -821,6 +831,7 @@ export async function generate(options: GenerateOptions): Promise<Generated> {
     await timed('open PGlite and migrate', 0, 'drizzle migrate', async () => {
       database = await openPglite(options.dataDir ? { dataDir: options.dataDir } : {});
       await migrate(database);
+      for (const file of options.patches) await database.client.exec(await readFile(file, 'utf8'));
     });
     pglite = database.client;
     sink = pgliteSink(database.client);
@@ -885,12 +896,12 @@ export async function generate(options: GenerateOptions): Promise<Generated> {
       );
     }
     // Half of the sample autocommitted (a commit, and its WAL flush, per row), half in one transaction.
-    const single = a.rows.slice(a.rows.length - sample);
+    const single = sample > 0 ? a.rows.slice(a.rows.length - sample) : [];
     const half = Math.ceil(single.length / 2);
-    await timed('assignments: row by row (one INSERT each)', half, 'INSERT × 1, autocommit', async () => {
+    if (single.length > 0) await timed('assignments: row by row (one INSERT each)', half, 'INSERT × 1, autocommit', async () => {
       for (const row of single.slice(0, half)) await sink.exec(insertSql(a, [row]));
     });
-    await timed('assignments: row by row in one transaction', single.length - half, 'INSERT × 1, one COMMIT', async () => {
+    if (single.length > half) await timed('assignments: row by row in one transaction', single.length - half, 'INSERT × 1, one COMMIT', async () => {
       await sink.exec('BEGIN');
       for (const row of single.slice(half)) await sink.exec(insertSql(a, [row]));
       await sink.exec('COMMIT');
@@ -930,6 +941,12 @@ export async function generate(options: GenerateOptions): Promise<Generated> {
   const total = directory.assignments.length;
   const lines: string[] = [];
   lines.push(`### Load (${options.target}${options.target === 'postgres' ? `, database ${name}` : ''}, seed ${options.seed})`);
+  if (options.patches.length > 0) {
+    lines.push('');
+    lines.push(`**What-if schema**: after the migrations, applied ${options.patches.map((f) => `\`${f}\``).join(', ')}.`);
+  }
+  lines.push('');
+  lines.push(`Machine at the end: ${machineNote()}.`);
   lines.push('');
   lines.push(`Generated in memory in ${generateSeconds.toFixed(1)} s.`);
   lines.push('');

@@ -10,7 +10,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
-import { schema, type Database, type Executor } from '../src/db/client.js';
+import { openPostgres, schema, type Database, type Executor } from '../src/db/client.js';
 import { insertKey } from '../src/db/keys.js';
 import { runWrite } from '../src/db/write.js';
 import type { Role } from '../src/domain/access.js';
@@ -165,28 +165,16 @@ export async function dropServerDatabase(serverUrl: string, name: string): Promi
 
 /**
  * A Database as src/db/client.ts openPostgres() makes it, with a drizzle logger added, so that
- * the SQL the real query functions issue can be captured and explained.
+ * the SQL the real query functions issue can be captured and explained: the same postgres.js
+ * client and settings, only `db` (and `rows`, which defaults to it) replaced.
  */
-export function openLoggedPostgres(url: string, logger: Logger, max = 10): Database & { client: postgres.Sql } {
-  const client = postgres(url, {
-    max,
-    onnotice: () => {},
-    connect_timeout: 10,
-    connection: { application_name: 'rolebook-bench' },
-  });
-  const db = drizzle(client, { schema, logger }) as unknown as Executor;
+export async function openLoggedPostgres(url: string, logger: Logger, max = 10): Promise<Database & { client: postgres.Sql }> {
+  const base = await openPostgres({ url, max });
+  const db = drizzle(base.client, { schema, logger }) as unknown as Executor;
   return {
-    kind: 'postgres',
+    ...base,
     db,
-    client,
-    rows: async <T>(query: SQL, executor: Executor = db) =>
-      (await executor.execute(query)) as unknown as T[],
-    ping: async () => {
-      await client`SELECT 1`;
-    },
-    close: async () => {
-      await client.end({ timeout: 5 });
-    },
+    rows: async <T>(query: SQL, executor: Executor = db) => (await executor.execute(query)) as unknown as T[],
   };
 }
 

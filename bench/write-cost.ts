@@ -6,7 +6,7 @@
  *
  * Options: --writes 1000 (per variant, sequential), --concurrent-writes 2000 (per variant, over
  * --writers 8), --updates 3000 (to build history), --requests 200 (per as-of read), --at 2024-06-15,
- * and the sizes of generate.ts when no --url is given; --keep keeps the generated database.
+ * and the sizes of generate.ts when no --url is given (--patch too); --keep keeps the generated database.
  *
  * 1. Creating a person, four ways, each sequentially and with 8 concurrent writers:
  *    a. POST /v1/people through the app (app.inject): validation, insert, read back, audit event
@@ -266,7 +266,7 @@ export async function writeCost(
 
   // EXPLAIN of the SQL of the current and the as-of read (the earliest moment: the most history to skip).
   const logger = new CapturingLogger();
-  const logged = openLoggedPostgres(url, logger);
+  const logged = await openLoggedPostgres(url, logger);
   const loggedApp = await benchApp(logged);
   for (const c of [cases[0]!, cases[1]!]) {
     logger.start();
@@ -296,10 +296,12 @@ if (isMain(import.meta.url)) {
   let url = stringArg(args, 'url');
   let drop: (() => Promise<void>) | undefined;
   if (!url) {
-    const generated = await generate({ ...optionsFromArgs(args), rowSample: 0 });
+    const options = optionsFromArgs(args);
+    const generated = await generate({ ...options, rowSample: 0 });
     url = generated.url!;
     if (!args.keep) drop = generated.drop;
     console.log(`Generated ${databaseName(url)} in ${((now() - started) / 1000).toFixed(0)} s.\n`);
+    if (options.patches.length) console.log(`**What-if schema**: after the migrations, applied ${options.patches.join(', ')}.\n`);
   }
   console.log(`## bench/write-cost.ts — ${databaseName(url)}\n`);
   try {

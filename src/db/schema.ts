@@ -467,6 +467,35 @@ export const organisationEventOrganisations = pgTable(
   ],
 );
 
+// ---------------------------------------------------------------- search
+
+/**
+ * The search index (DESIGN.md §4, GET /v1/search): every name of a person (their name and other
+ * names), of an organisation (name, abbreviation, other names) and every post label, folded for
+ * search (src/domain/folding.ts) once German-style (ä → ae) and once plain (ä → a), so that both
+ * spellings find it. Maintained by triggers on the tables it is derived from (drizzle/0011), never
+ * written by the service; not versioned, since it is derived from versioned tables. A trigram GIN
+ * index on `term` serves similarity and substring matches.
+ */
+export const searchTerms = pgTable(
+  'search_terms',
+  {
+    kind: text('kind').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    /** Where the name comes from: name, otherName, abbreviation or label. */
+    field: text('field').notNull(),
+    /** The name as written. */
+    name: text('name').notNull(),
+    /** The name folded: rb_fold_german(name) or rb_fold(name). */
+    term: text('term').notNull(),
+  },
+  (t) => [
+    check('search_terms_kind', sql`kind IN ('person', 'organisation', 'post')`),
+    index('search_terms_entity_idx').on(t.entityId),
+    index('search_terms_term_trgm_idx').using('gin', t.term.op('gin_trgm_ops')),
+  ],
+);
+
 // ---------------------------------------------------------------- access
 
 export const keyRole = pgEnum('key_role', ['public', 'reader', 'editor', 'auditor', 'admin']);

@@ -15,7 +15,7 @@ export interface WriteContext {
 }
 
 export interface Change {
-  entity: 'person' | 'organisation' | 'post' | 'assignment' | 'transition' | 'organisationEvent' | 'key';
+  entity: 'person' | 'organisation' | 'post' | 'assignment' | 'transition' | 'organisationEvent' | 'key' | 'import';
   entityId: string;
   /** `read`: an access worth recording (a data-protection export); not a change of data. */
   action: 'create' | 'update' | 'delete' | 'read';

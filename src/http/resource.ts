@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Executor } from '../db/client.js';
 import type { Change } from '../db/write.js';
 import { applyMergePatch, type Json } from '../domain/merge-patch.js';
 import { checkIfMatch, etagOf } from './etag.js';
-import { fieldErrorsOf, invalid, notFound, problemResponses, type FieldError } from './problem.js';
+import { csvRow } from './csv.js';
+import { negotiate } from './negotiate.js';
+import { fieldErrorsOf, invalid, notFound, Problem, problemResponses, type FieldError } from './problem.js';
 import { idParams, readQuery } from './schemas.js';
 import { pageSchema, toPage, type Keyset } from './pagination.js';
 
@@ -28,6 +30,31 @@ export interface ResourceDefinition<Input extends Record<string, unknown>, Repre
   insert(tx: Executor, input: Input, id?: string): Promise<string>;
   /** Writes the whole editable state of an existing record. */
   update(tx: Executor, id: string, input: Input): Promise<void>;
+  /** Other media types GET /{id} answers, by `Accept` (JSON stays the default). */
+  alternatives?: Array<Alternative<Representation>>;
+}
+
+/** Another representation of a record, chosen by `Accept` (a vCard of a person). */
+export interface Alternative<Representation> {
+  /** The media type, without parameters: `text/vcard`. */
+  mediaType: string;
+  /** For the OpenAPI description: what the client gets. */
+  description: string;
+  /** Writes it; runs in the same read as the record's load (so `asOf` holds for it too). */
+  render(db: Executor, representation: Representation, request: FastifyRequest): Promise<string>;
+  /** A file name to suggest (Content-Disposition), if any. */
+  filename?(representation: Representation): string;
+}
+
+/** The 200 response of a route that answers JSON and other media types, for the OpenAPI document. */
+function multiTypeResponse(json: z.ZodType, others: Array<{ mediaType: string; description: string }>) {
+  return {
+    description: `JSON by default; by \`Accept\` also ${others.map((o) => `\`${o.mediaType}\``).join(', ')}`,
+    content: {
+      'application/json': { schema: json },
+      ...Object.fromEntries(others.map((o) => [o.mediaType, { schema: z.string().meta({ description: o.description }) }])),
+    },
+  };
 }
 
 /** Routes without query parameters refuse unknown ones, as lists do: a typo must not go unnoticed. */
@@ -92,22 +119,43 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
     },
   );
 
+  const alternatives = def.alternatives ?? [];
+  const offered = ['application/json', ...alternatives.map((a) => a.mediaType)];
   routes.get(
     '/:id',
     {
       config: { access: 'public' },
       schema: {
         summary: `Read a ${name}`,
+        ...(alternatives.length > 0
+          ? { description: `Answers JSON, or by \`Accept\`: ${alternatives.map((a) => `\`${a.mediaType}\`, ${a.description}`).join('; ')}. Any other \`Accept\` is a 406.` }
+          : {}),
         tags: [def.tag],
         params: idParams,
         querystring: readQuery,
-        response: { 200: def.representation, ...problemResponses(400, 404) } as Responses,
+        response: {
+          200: alternatives.length > 0 ? multiTypeResponse(def.representation, alternatives) : def.representation,
+          ...problemResponses(400, 404, ...(alternatives.length > 0 ? [406] : [])),
+        } as Responses,
       },
     },
     async (request, reply) => {
-      const found = await request.read((db) => def.load(db, request.params.id));
-      if (!found) throw notFound(name, request.params.id);
-      return reply.header('etag', etagOf(found)).send(found as never);
+      const mediaType = alternatives.length > 0 ? negotiate(request.headers.accept, offered) : offered[0];
+      if (!mediaType) throw new Problem('not-acceptable', `A ${name} is available as ${offered.join(' or ')}.`, { available: offered });
+      const alternative = alternatives.find((a) => a.mediaType === mediaType);
+      const answer = await request.read(async (db) => {
+        const found = await def.load(db, request.params.id);
+        return found && { found, text: alternative ? await alternative.render(db, found, request) : undefined };
+      });
+      if (!answer) throw notFound(name, request.params.id);
+      if (alternative) {
+        // The ETag is the hash of these bytes (plugins/app/etag.ts), not of the JSON.
+        reply.header('content-type', `${alternative.mediaType}; charset=utf-8`);
+        const filename = alternative.filename?.(answer.found);
+        if (filename) reply.header('content-disposition', `inline; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`);
+        return reply.send(answer.text);
+      }
+      return reply.header('etag', etagOf(answer.found)).send(answer.found as never);
     },
   );
 
@@ -155,6 +203,14 @@ export interface ListDefinition<Query extends { limit: number; cursor?: string }
   list(db: Executor, query: Query): Promise<Row[]>;
   keyset: Keyset<Row>;
   present(row: Row): Item;
+  /** A CSV form of the list (`Accept: text/csv`): the same page and filters, one row per item. */
+  csv?: CsvList<Row>;
+}
+
+/** The columns of a list's CSV form, and the rows of one page (extra data is read in the same read). */
+export interface CsvList<Row> {
+  columns: readonly string[];
+  rows(db: Executor, rows: Row[], request: FastifyRequest): Promise<unknown[][]>;
 }
 
 /** GET on a collection: filters, a page of items and the cursor of the next page. */
@@ -162,22 +218,48 @@ export function registerListRoute<Query extends { limit: number; cursor?: string
   app: FastifyInstance,
   def: ListDefinition<Query, Row, Item>,
 ): void {
+  const csv = def.csv;
+  const offered = csv ? ['application/json', 'text/csv'] : ['application/json'];
+  const csvDescription = csv
+    ? ` With \`Accept: text/csv\` the same page as CSV (RFC 4180, a header row, UTF-8), columns ${csv.columns.map((c) => `\`${c}\``).join(', ')}; ` +
+      'the next page is in the `Link` header (`rel="next"`).'
+    : '';
   app.withTypeProvider<ZodTypeProvider>().get(
     '/',
     {
       config: { access: 'public' },
       schema: {
         summary: def.summary,
-        description: def.description,
+        description: def.description + csvDescription,
         tags: [def.tag],
         querystring: def.query,
-        response: { 200: pageSchema(def.item), ...problemResponses(400) },
+        response: {
+          200: csv ? multiTypeResponse(pageSchema(def.item), [{ mediaType: 'text/csv', description: 'a page as CSV' }]) : pageSchema(def.item),
+          ...problemResponses(400, ...(csv ? [406] : [])),
+        } as Responses,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query as Query;
+      const mediaType = csv ? negotiate(request.headers.accept, offered) : offered[0];
+      if (!mediaType) throw new Problem('not-acceptable', `This list is available as ${offered.join(' or ')}.`, { available: offered });
+      if (csv && mediaType === 'text/csv') {
+        const { lines, page } = await request.read(async (db) => {
+          const rows = await def.list(db, query);
+          const page = toPage(rows, query.limit, def.keyset, (row) => row);
+          return { page, lines: await csv.rows(db, page.items, request) };
+        });
+        if (page.nextCursor) {
+          const url = new URL(request.url, 'http://localhost');
+          url.searchParams.set('cursor', page.nextCursor);
+          reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+        }
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8; header=present')
+          .send([csvRow([...csv.columns]), ...lines.map(csvRow)].join(''));
+      }
       const rows = await request.read((db) => def.list(db, query));
-      return toPage(rows, query.limit, def.keyset, def.present);
+      return toPage(rows, query.limit, def.keyset, def.present) as never;
     },
   );
 }

@@ -30,11 +30,12 @@ export const day = z
 export const timestamp = z.string().meta({ description: 'RFC 3339 timestamp' });
 
 /**
- * What a text column cannot hold as sent: NUL (PostgreSQL refuses it) and a lone UTF-16 surrogate
- * (no character at all; it would be stored as U+FFFD, so the record would read back changed).
+ * What a text column cannot hold as sent: NUL (PostgreSQL refuses it), a lone UTF-16 surrogate
+ * (no character at all; it would be stored as U+FFFD, so the record would read back changed) and a
+ * leading U+FEFF (the embedded database's text decoder drops it as a byte order mark on reading).
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value) && !value.startsWith('\uFEFF');
 
 /** Free text: trimmed of nothing, but never empty, never absurdly long, always storable. */
 export const text = (max = 500) =>
@@ -42,7 +43,7 @@ export const text = (max = 500) =>
     .string({ error: 'must be a string' })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters long`)
-    .refine(storable, 'must not contain NUL characters or unpaired surrogates');
+    .refine(storable, 'must not contain NUL characters or unpaired surrogates, nor start with U+FEFF');
 
 /** `endDate` is the last day: it may not end before `startDate` begins (DESIGN.md §3). */
 export function endNotBeforeStart(

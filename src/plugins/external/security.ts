@@ -12,7 +12,16 @@ export default fp(
   async function security(app: FastifyInstance, options: { corsOrigins: string[] }) {
     await app.register(helmet, {
       global: true,
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+          // Helmet's default would send the web UI's own scripts and API calls to https:// when it is
+          // served over plain HTTP under any name but localhost (the container on an intranet host),
+          // and so break it; behind a TLS proxy every same-origin request is https anyway.
+          upgradeInsecureRequests: null,
+        },
+      },
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     });
     await app.register(cors, {

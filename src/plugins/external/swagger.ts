@@ -39,6 +39,7 @@ export default fp(
           { name: 'transitions', description: 'Dated, atomic moves: end assignments and start new ones on one day' },
           { name: 'audit', description: 'The hash-chained audit log, its verification and the change feed' },
           { name: 'keys', description: 'API keys (admin)' },
+          { name: 'search', description: 'Finding people, organisations and posts by (half-remembered) names' },
           { name: 'service', description: 'Health and the API description' },
         ],
       },

@@ -9,6 +9,7 @@ import {
   updateAssignment,
 } from './queries.js';
 import { assignment, assignmentInput, listAssignmentsQuery } from './schemas.js';
+import { assignmentsCsv } from './csv.js';
 
 export default async function assignmentRoutes(app: FastifyInstance) {
   registerListRoute(app, {
@@ -21,6 +22,7 @@ export default async function assignmentRoutes(app: FastifyInstance) {
     list: listAssignments,
     keyset: assignmentKeyset,
     present: presentAssignment,
+    csv: assignmentsCsv(app.database),
   });
   registerResourceRoutes(app, {
     entity: 'assignment',

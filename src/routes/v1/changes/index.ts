@@ -52,11 +52,12 @@ export default async function changeRoutes(app: FastifyInstance) {
       const after = since ? Number(decodeCursor(since, 1)[0]) : 0;
       const entries = await auditEntries(app.database.db, {}, Number.isInteger(after) && after > 0 ? after : 0, limit);
       const last = entries.length ? entries[entries.length - 1]!.seq : after;
-      // Reads worth auditing (a data-protection export) changed nothing: not in the feed.
+      // Reads worth auditing (a data-protection export) changed nothing: not in the feed. API keys
+      // are no directory data, and the feed is public: their changes stay in the audit log.
       const changed = entries
         .map((e) => ({
           ...e,
-          changes: e.changes.flatMap((c) => (c.action === 'read' ? [] : [{ ...c, action: c.action }])),
+          changes: e.changes.flatMap((c) => (c.action === 'read' || c.entity === 'key' ? [] : [{ ...c, action: c.action }])),
         }))
         .filter((e) => e.changes.length > 0);
       return {

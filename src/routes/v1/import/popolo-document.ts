@@ -39,6 +39,10 @@ export interface Reject {
   id: string | null;
   reason: string;
   errors: RecordError[];
+  /** Who refused it: the import's checks of the document, or the database (its guards and constraints). */
+  refusedBy: 'document' | 'database';
+  /** For a refusal by the database's guards: the stored record in the way. */
+  conflicting?: unknown;
 }
 
 export interface IgnoredField {
@@ -398,7 +402,8 @@ function parsePerson(record: Record<string, unknown>, index: number, context: Co
       mapped.unshift({ type: 'email', value: email });
       origins.contactDetails.unshift('email');
     }
-    input.contactDetails = mapped;
+    // Without a visibility of its own, a contact detail keeps the stored one (popolo-store).
+    input.contactDetails = mapped as PersonInput['contactDetails'];
   }
   const links = listOf(record, 'links', errors, base);
   if (links !== undefined) input.links = linksOf(links ?? [], `${base}/links`, `${pattern}/links`, context, errors);
@@ -438,7 +443,7 @@ function parseOrganisation(record: Record<string, unknown>, index: number, conte
       `${pattern}/other_names`,
       context,
       errors,
-      (item) => typeof item.note === 'string' && item.note.toLowerCase() === ABBREVIATION_NOTE && item.start_date == null && item.end_date == null,
+      (item) => typeof item.note === 'string' && item.note.toLowerCase() === ABBREVIATION_NOTE && (item.start_date === undefined || item.start_date === null) && (item.end_date === undefined || item.end_date === null),
     );
     input.otherNames = mapped.names;
     origins.otherNames = mapped.origins;
@@ -555,7 +560,7 @@ function reasonOf(errors: RecordError[]): string {
 }
 
 export function rejectOf(kind: Kind, path: string, id: string | null, errors: RecordError[], reason = reasonOf(errors)): Reject {
-  return { path, kind, id, reason, errors };
+  return { path, kind, id, reason, errors, refusedBy: 'document' };
 }
 
 /**
@@ -587,6 +592,7 @@ export function parsePopoloDocument(document: Record<string, unknown>): ParsedDo
     }
     parsed.received[kind] = items.length;
     const seen = new Map<string, number>();
+    const occurrences = new Map<string, number>();
     items.forEach((record: unknown, index) => {
       const path = `/${collection}/${index}`;
       if (!isObject(record)) {
@@ -600,23 +606,21 @@ export function parsePopoloDocument(document: Record<string, unknown>): ParsedDo
       }
       const result = PARSERS[kind](record, index, context);
       if (Array.isArray(result)) errors.push(...result);
-      // Memberships without an id are told apart by what they say; the same twice counts twice.
-      const key = Array.isArray(result) ? (id ?? null) : kind === 'membership' ? result.key : id!;
-      if (key !== null) {
-        const first = seen.get(key);
-        const occurrence = (first === undefined ? 0 : 1) + [...seen.keys()].filter((k) => k.startsWith(`${key}#`)).length;
-        if (first !== undefined && (kind !== 'membership' || id)) {
-          errors.push({ path: `${path}/id`, message: `the id ${JSON.stringify(key)} is taken by /${collection}/${first} already` });
-        } else if (first !== undefined) {
-          if (!Array.isArray(result)) result.key = `${key}#${occurrence + 1}`;
-          seen.set(`${key}#${occurrence + 1}`, index);
-        } else seen.set(key, index);
+      if (id) {
+        const first = seen.get(id);
+        if (first !== undefined) errors.push({ path: `${path}/id`, message: `the id ${JSON.stringify(id)} is taken by /${collection}/${first} already` });
+        else seen.set(id, index);
+      } else if (!Array.isArray(result) && kind === 'membership') {
+        // Memberships without an id are told apart by what they say; the same twice counts twice.
+        const n = (occurrences.get(result.key) ?? 0) + 1;
+        occurrences.set(result.key, n);
+        if (n > 1) result.key = `${result.key}#${n}`;
       }
       if (errors.length > 0 || Array.isArray(result)) {
         context.rejects.push(rejectOf(kind, path, id ?? null, errors));
         return;
       }
-      result.key = kind === 'membership' ? result.key : id!;
+      if (kind !== 'membership') result.key = id!;
       (parsed[collection] as Parsed<unknown>[]).push(result as Parsed<unknown>);
     });
   }

@@ -7,7 +7,7 @@ import { likePattern } from '../../../db/text.js';
 import { afterCursor, orderBy, type Keyset } from '../../../http/pagination.js';
 import type { Organisation, OrganisationInput } from './schemas.js';
 
-const withChildren = {
+export const withChildren = {
   otherNames: { orderBy: [asc(organisationNames.position)] },
   identifiers: { orderBy: [asc(organisationIdentifiers.position)] },
   parents: { orderBy: [asc(organisationParents.position)] },

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
 import personTimelineRoutes from './timeline.js';
+import { vcardAlternative } from './vcard.js';
+import { peopleCsv } from './csv.js';
 import dataProtectionRoutes from './data-protection.js';
 import { insertPerson, listPeople, loadPerson, personKeyset, presentPerson, updatePerson } from './queries.js';
 import { listPeopleQuery, person, personInput } from './schemas.js';
@@ -15,6 +17,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
     list: listPeople,
     keyset: personKeyset,
     present: presentPerson,
+    csv: peopleCsv,
   });
   registerResourceRoutes(app, {
     entity: 'person',
@@ -26,6 +29,7 @@ export default async function peopleRoutes(app: FastifyInstance) {
     load: loadPerson,
     insert: insertPerson,
     update: updatePerson,
+    alternatives: [vcardAlternative(app.database)],
   });
   await app.register(personTimelineRoutes);
   await app.register(dataProtectionRoutes);

@@ -7,7 +7,7 @@ import { afterCursor, orderBy, type Keyset } from '../../../http/pagination.js';
 import { likePattern } from '../../../db/text.js';
 import type { Person, PersonInput } from './schemas.js';
 
-const withChildren = {
+export const withChildren = {
   otherNames: { orderBy: [asc(personNames.position)] },
   contactDetails: { orderBy: [asc(contactDetails.position)] },
   identifiers: { orderBy: [asc(personIdentifiers.position)] },
@@ -67,20 +67,16 @@ function personColumns(input: PersonInput) {
   };
 }
 
+const otherNameColumns = (n: NonNullable<PersonInput['otherNames']>[number]) => ({
+  name: n.name,
+  ...toColumns('start', n.startDate),
+  ...toColumns('end', n.endDate),
+  note: n.note ?? null,
+});
+
 async function writeChildren(tx: Executor, id: string, input: PersonInput, replaceAll: boolean) {
   const list = <T>(items: T[] | undefined) => (replaceAll ? (items ?? []) : items);
-  await replaceChildren(
-    tx,
-    personNames,
-    'personId',
-    id,
-    list(input.otherNames)?.map((n) => ({
-      name: n.name,
-      ...toColumns('start', n.startDate),
-      ...toColumns('end', n.endDate),
-      note: n.note ?? null,
-    })),
-  );
+  await replaceChildren(tx, personNames, 'personId', id, list(input.otherNames)?.map(otherNameColumns));
   await replaceChildren(tx, contactDetails, 'personId', id, list(input.contactDetails));
   await replaceChildren(tx, personIdentifiers, 'personId', id, list(input.identifiers));
   await replaceChildren(tx, personLinks, 'personId', id, list(input.links));
@@ -90,6 +86,25 @@ export async function insertPerson(tx: Executor, input: PersonInput, id?: string
   const [row] = await tx.insert(people).values({ ...personColumns(input), ...(id ? { id } : {}) }).returning({ id: people.id });
   await writeChildren(tx, row!.id, input, false);
   return row!.id;
+}
+
+/**
+ * Creates many people in one statement per table, as insertPerson does one by one: for imports,
+ * where a statement per person and list would cost most of the time.
+ */
+export async function insertPeople(tx: Executor, items: Array<{ id: string; input: PersonInput }>): Promise<void> {
+  if (items.length === 0) return;
+  await tx.insert(people).values(items.map(({ id, input }) => ({ ...personColumns(input), id })));
+  const rowsOf = <T, R extends object>(list: (input: PersonInput) => T[] | undefined, columns: (item: T) => R) =>
+    items.flatMap(({ id, input }) => (list(input) ?? []).map((item, position) => ({ ...columns(item), personId: id, position })));
+  const names = rowsOf((input) => input.otherNames, otherNameColumns);
+  if (names.length > 0) await tx.insert(personNames).values(names);
+  const contacts = rowsOf((input) => input.contactDetails, (c) => c);
+  if (contacts.length > 0) await tx.insert(contactDetails).values(contacts);
+  const identifiers = rowsOf((input) => input.identifiers, (i) => i);
+  if (identifiers.length > 0) await tx.insert(personIdentifiers).values(identifiers);
+  const links = rowsOf((input) => input.links, (l) => l);
+  if (links.length > 0) await tx.insert(personLinks).values(links);
 }
 
 export async function updatePerson(tx: Executor, id: string, input: PersonInput): Promise<void> {
