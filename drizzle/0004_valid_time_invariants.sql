@@ -114,8 +114,9 @@ CREATE TRIGGER assignments_guard BEFORE INSERT OR UPDATE ON assignments
 
 ALTER TABLE assignments ADD CONSTRAINT assignments_one_holder_excl
   EXCLUDE USING gist (exclusive_post_id WITH =, certain_span WITH &&);--> statement-breakpoint
+-- post_id first: the guard's holder count and a post's succession filter by post alone.
 ALTER TABLE assignments ADD CONSTRAINT assignments_same_post_once_excl
-  EXCLUDE USING gist (person_id WITH =, post_id WITH =, certain_span WITH &&) WHERE (post_id IS NOT NULL);--> statement-breakpoint
+  EXCLUDE USING gist (post_id WITH =, person_id WITH =, certain_span WITH &&) WHERE (post_id IS NOT NULL);--> statement-breakpoint
 
 -- A post's capacity changes: its assignments are checked again (the update runs the guard above).
 CREATE OR REPLACE FUNCTION rb_post_capacity_changed() RETURNS trigger
@@ -138,7 +139,11 @@ BEGIN
 END
 $$;--> statement-breakpoint
 CREATE TRIGGER organisations_existence_changed AFTER UPDATE OF founding_date, founding_precision, dissolution_date, dissolution_precision ON organisations
-  FOR EACH ROW EXECUTE FUNCTION rb_organisation_existence_changed();--> statement-breakpoint
+  FOR EACH ROW WHEN (OLD.founding_date IS DISTINCT FROM NEW.founding_date
+    OR OLD.founding_precision IS DISTINCT FROM NEW.founding_precision
+    OR OLD.dissolution_date IS DISTINCT FROM NEW.dissolution_date
+    OR OLD.dissolution_precision IS DISTINCT FROM NEW.dissolution_precision)
+  EXECUTE FUNCTION rb_organisation_existence_changed();--> statement-breakpoint
 
 -- Parent links: one parent per organisation and day, and no cycle on any day.
 CREATE OR REPLACE FUNCTION rb_parent_guard() RETURNS trigger

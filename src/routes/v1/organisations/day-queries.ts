@@ -27,10 +27,11 @@ export async function unitsOn(database: Database, db: Executor, rootId: string, 
         JOIN organisations child ON child.id = p.organisation_id AND child.possible_span @> ${day}::date
        WHERE ${recursive} AND NOT p.organisation_id = ANY(u.path) AND u.depth < 64
     )
-    SELECT u.id, u.parent_id, u.depth, rb_organisation_name_on(o.id, ${day}::date) AS name,
-           o.abbreviation, o.classification, o.location, o.possible_span @> ${day}::date AS existed
-      FROM units u JOIN organisations o ON o.id = u.id
-     ORDER BY u.depth, lower(rb_organisation_name_on(o.id, ${day}::date)), o.id`, db);
+    SELECT * FROM (
+      SELECT u.id, u.parent_id, u.depth, rb_organisation_name_on(o.id, ${day}::date) AS name,
+             o.abbreviation, o.classification, o.location, o.possible_span @> ${day}::date AS existed
+        FROM units u JOIN organisations o ON o.id = u.id) named
+     ORDER BY depth, lower(name), id`, db);
 }
 
 /**
