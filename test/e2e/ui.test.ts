@@ -84,6 +84,7 @@ t.test(`the HR web UI (${DATABASE_KIND})`, { skip: skip ?? false }, async (t) =>
   // Her timeline: the Regionalagentur until 30 June, the G.I.B. from 1 July, the move between.
   await page.getByRole('status').filter({ hasText: 'Der Wechsel ist gespeichert.' }).waitFor();
   await page.getByRole('heading', { name: 'Katja Sträde', level: 1 }).waitFor();
+  await timeline.getByRole('link', { name: /Gesellschaft für innovative/ }).waitFor();
   const after = await timeline.innerText();
   t.match(after, /bis 30\.06\.2016\s+Mitarbeiterin\s+Regionalagentur Westfälisches Ruhrgebiet/, 'the Regionalagentur until 2016-06-30');
   t.match(after, /Wechsel am 01\.07\.2016\s+Wechsel zur G\.I\.B\./, 'the move with its reason');
@@ -166,6 +167,7 @@ t.test(`the HR web UI (${DATABASE_KIND})`, { skip: skip ?? false }, async (t) =>
   await page.getByLabel('Grund').fill('Ruhestand');
   await page.getByRole('button', { name: 'Speichern' }).click();
   await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+  await page.locator('ol.timeline').getByText('bis 31.12.2016').waitFor();
   t.match(await page.locator('ol.timeline').innerText(), /bis 31\.12\.2016\s+Referentin/, 'her role ends on 2016-12-31');
   t.equal(await page.getByRole('link', { name: 'Änderungsprotokoll' }).count(), 0, 'an editor sees no audit trail');
 

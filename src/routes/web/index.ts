@@ -96,7 +96,12 @@ export default async function webRoutes(app: FastifyInstance) {
   const page = { config: { access: 'public' as const }, schema: { hide: true } };
   app.get('/', page, (request, reply) => send(request, reply, 'ui/index.html'));
   app.get('/ui/*', page, (request, reply) => send(request, reply, `ui/${(request.params as { '*': string })['*']}`));
-  app.get('/widgets', page, (request, reply) => send(request, reply, 'widgets/index.html'));
+  // The demo page refers to its files relatively: it must be read as a folder.
+  app.get('/widgets', page, (request, reply) => {
+    const [path = '', query] = request.url.split('?');
+    if (!path.endsWith('/')) return reply.redirect(`${path}/${query === undefined ? '' : `?${query}`}`, 301);
+    return send(request, reply, 'widgets/index.html');
+  });
   app.get('/widgets/*', page, (request, reply) => {
     const rest = (request.params as { '*': string })['*'];
     return send(request, reply, `widgets/${rest === '' ? 'index.html' : rest}`);

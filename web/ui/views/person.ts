@@ -91,8 +91,9 @@ export class PersonPage extends LoadingPage<{ person: Person; timeline: Timeline
         }),
       );
       this.ending = null;
-      this.flash = t('saved');
       await this.reload();
+      // Said once the timeline shows the change.
+      this.flash = t('saved');
       refresh(() => document.querySelector<HTMLElement>('h1')?.focus());
     });
   }
