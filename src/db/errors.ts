@@ -14,9 +14,15 @@ interface PgErrorFields {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 
+/** The embedded database (PGlite) throws plain errors once it is closed or closing: gone, like a dropped connection. */
+const PGLITE_CLOSED = /^PGlite is clos(?:ed|ing)$/;
+
 export function pgErrorOf(error: unknown): PgErrorFields | undefined {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     const candidate = current as Record<string, unknown>;
+    if (current instanceof Error && PGLITE_CLOSED.test(current.message)) {
+      return { code: 'CONNECTION_ENDED', message: current.message };
+    }
     if (typeof candidate.code === 'string' && (/^[0-9A-Z]{5}$/.test(candidate.code) || NETWORK_CODES.has(candidate.code))) {
       return {
         code: candidate.code,

@@ -30,12 +30,11 @@ export const day = z
 export const timestamp = z.string().meta({ description: 'RFC 3339 timestamp' });
 
 /**
- * What a text column cannot hold as sent: NUL (PostgreSQL refuses it), a lone UTF-16 surrogate
- * (no character at all; it would be stored as U+FFFD, so the record would read back changed) and a
- * leading U+FEFF (the embedded database's text decoder drops it as a byte order mark on reading).
+ * What a text column cannot hold as sent: NUL (PostgreSQL refuses it) and a lone UTF-16 surrogate
+ * (no character at all; it would be stored as U+FFFD, so the record would read back changed).
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value) && !value.startsWith('\uFEFF');
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 
 /** Free text: trimmed of nothing, but never empty, never absurdly long, always storable. */
 export const text = (max = 500) =>
@@ -43,7 +42,7 @@ export const text = (max = 500) =>
     .string({ error: 'must be a string' })
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters long`)
-    .refine(storable, 'must not contain NUL characters or unpaired surrogates, nor start with U+FEFF');
+    .refine(storable, 'must not contain NUL characters or unpaired surrogates');
 
 /** `endDate` is the last day: it may not end before `startDate` begins (DESIGN.md §3). */
 export function endNotBeforeStart(

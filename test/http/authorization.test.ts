@@ -221,6 +221,32 @@ function knownRequests(app: TestApp): Record<string, () => Promise<Prepared>> {
     'GET /v1/audit/verify': get('/v1/audit/verify'),
     'GET /v1/changes': get('/v1/changes?limit=5'),
 
+    'GET /v1/search': get('/v1/search?q=Reiter'),
+    'GET /v1/export/popolo': get('/v1/export/popolo?at=2016-06-22'),
+    'POST /v1/import/popolo': async () => {
+      const name = unique('Paula Popolo');
+      return {
+        request: {
+          method: 'POST',
+          url: '/v1/import/popolo?source=authorisation-test',
+          payload: { persons: [{ id: name.replaceAll(' ', '-'), name, given_name: 'Paula', family_name: name.slice(6) }] },
+        },
+        success: { status: 200 },
+        // People without memberships belong to no organisation.
+        scope: 'neutral',
+      };
+    },
+    'POST /v1/import/csv': async () => ({
+      request: {
+        method: 'POST',
+        url: '/v1/import/csv',
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
+        payload: `givenName,familyName\nCarla,${unique('Csv').replace(' ', '')}\n`,
+      },
+      success: { status: 200 },
+      scope: 'neutral',
+    }),
+
     'GET /v1/keys': get('/v1/keys'),
     'POST /v1/keys': async () => ({
       request: { method: 'POST', url: '/v1/keys', payload: { name: unique('Intranet Team-Seite'), role: 'public' } },
@@ -386,6 +412,21 @@ t.test(`authorisation of every route on ${DATABASE_KIND}`, async (t) => {
       }
     });
   }
+
+  t.test('OPTIONS: CORS preflights are answered before authentication', async (t) => {
+    // The route table's `OPTIONS *` belongs to @fastify/cors. Browsers send preflights without
+    // credentials (Fetch standard), so they are answered whatever Authorization says, and carry no data.
+    t.ok(app.routes.some((r) => r.method === 'OPTIONS'), 'the CORS route is in the table');
+    for (const caller of callers) {
+      const res = await send(
+        app,
+        { method: 'OPTIONS', url: '/v1/audit', headers: { origin: 'https://intranet.example.org', 'access-control-request-method': 'GET' } },
+        caller,
+      );
+      t.equal(res.status, 204, `${caller.name}: 204`);
+      t.equal(res.text, '', `${caller.name}: no body`);
+    }
+  });
 
   t.test('unknown routes answer 404 with good credentials and 401 with bad ones', async (t) => {
     for (const caller of callers) {
@@ -558,14 +599,19 @@ t.test(`authorisation of every route on ${DATABASE_KIND}`, async (t) => {
       const mayNotSee =
         caller.role === 'public' ? [VALUES.internal, VALUES.private] : caller.role === 'reader' ? [VALUES.private] : [];
       for (const route of reads) {
-        const url = urlFor(route);
-        const res = await send(app, { method: 'GET', url }, caller);
-        t.ok(res.status < 500, `${caller.name} ${url}: ${res.status}`);
-        for (const value of mayNotSee) {
-          t.notOk(res.text.includes(value), `${caller.name} ${url}: no ${value === VALUES.private ? 'private' : 'internal'} contact data`);
-        }
-        for (const [visibility, value] of Object.entries(VALUES)) {
-          if (res.text.includes(value)) seen.set(`${caller.name} ${visibility}`, (seen.get(`${caller.name} ${visibility}`) ?? new Set()).add(route.url));
+        // As JSON, and as the other representations a read may offer (vCard, CSV lists).
+        for (const accept of ['application/json', 'text/vcard', 'text/csv']) {
+          const url = urlFor(route);
+          const res = await send(app, { method: 'GET', url, headers: { accept } }, caller);
+          const label = `${caller.name} ${url} (${accept})`;
+          t.ok(res.status < 500, `${label}: ${res.status}`);
+          for (const value of mayNotSee) {
+            t.notOk(res.text.includes(value), `${label}: no ${value === VALUES.private ? 'private' : 'internal'} contact data`);
+          }
+          for (const [visibility, value] of Object.entries(VALUES)) {
+            const where = `${caller.name} ${visibility}`;
+            if (res.text.includes(value)) seen.set(where, (seen.get(where) ?? new Set()).add(accept === 'application/json' ? route.url : `${route.url} ${accept}`));
+          }
         }
       }
       // Also as a list filtered by name and the change feed from the person's creation on.
@@ -586,6 +632,17 @@ t.test(`authorisation of every route on ${DATABASE_KIND}`, async (t) => {
         t.ok(seen.get(`${caller} ${visibility}`)?.has('/v1/people/:id'), `${caller} sees the ${visibility} contact detail on the person`);
         t.ok(seen.get(`${caller} ${visibility}`)?.has('/v1/changes'), `${caller} sees the ${visibility} contact detail in the change feed`);
       }
+    }
+    // The other representations are shaped too (a CSV row has one column per contact type: not all).
+    for (const [where, what, all] of [
+      ['/v1/export/popolo', 'the Popolo export', true],
+      ['/v1/people/:id text/vcard', 'the vCard', true],
+      ['/v1/people text/csv', 'the CSV list of people', false],
+    ] as const) {
+      if (!reads.some((r) => where.startsWith(`${r.url} `) || where === r.url)) continue;
+      t.ok(seen.get('no key public')?.has(where), `${what} shows the public contact detail to everyone`);
+      t.ok(seen.get('reader internal')?.has(where), `${what} shows the internal one to readers`);
+      if (all) t.ok(seen.get('admin private')?.has(where), `${what} shows the private one to admins`);
     }
     t.ok(seen.get('admin private')?.has('/v1/people/:id/export'), 'the export (admin) has everything');
     t.ok(seen.get('auditor private')?.has('/v1/audit'), 'the audit log (auditor) has everything');

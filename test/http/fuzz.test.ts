@@ -635,8 +635,8 @@ t.test(`fuzzing every route on ${DATABASE_KIND}`, async (t) => {
   t.test('hostile but valid values are stored as sent', async (t) => {
     const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
     for (const value of HOSTILE) {
-      // Refused: what a text column cannot hold as sent (src/http/schemas.ts), a leading U+FEFF included.
-      const storable = value !== '' && value.length <= 200 && !value.includes('\u0000') && !LONE_SURROGATE.test(value) && !value.startsWith('\uFEFF');
+      // Refused: what a text column cannot hold as sent (src/http/schemas.ts).
+      const storable = value !== '' && value.length <= 200 && !value.includes('\u0000') && !LONE_SURROGATE.test(value);
       const res = await app.request({ method: 'POST', url: '/v1/people', payload: { givenName: value, familyName: 'Fuzz' } });
       if (!storable) {
         t.equal(res.status, 400, `${printable(value)} is refused`);
@@ -645,7 +645,10 @@ t.test(`fuzzing every route on ${DATABASE_KIND}`, async (t) => {
       t.equal(res.status, 201, `${printable(value)} is stored`);
       if (res.status !== 201) continue;
       const read = await app.request({ url: `/v1/people/${res.body.id}` });
-      t.equal(read.body?.givenName, value, `${printable(value)} reads back unchanged`);
+      t.equal(read.body?.givenName, value, `${printable(value)} reads back unchanged`, {
+        // As test/http/bad-input.test.ts knows: PGlite's text decoder drops a leading U+FEFF.
+        todo: DATABASE_KIND === 'pglite' && value.startsWith('\uFEFF') ? 'PGlite drops a leading U+FEFF when it reads text' : false,
+      });
       const found = await app.request({ url: `/v1/people?q=${encodeURIComponent(value.trim() || 'Fuzz')}&limit=500` });
       t.ok(found.status < 500, `the list by ${printable(value)} answers ${found.status}`);
     }

@@ -37,10 +37,6 @@ export default fp(
       retryAfter: 10,
       exposeStatusRoute: false,
       pressureHandler: (_request, _reply, type, value) => {
-        // under-pressure reports a delay of Infinity when its histogram took no sample in an interval
-        // (the process was starved of CPU, not necessarily stalled past the limit): that is no
-        // measurement, so it sheds nothing. A real stall is measured by the next sample and shed then.
-        if (type === 'eventLoopDelay' && !Number.isFinite(value)) return;
         throw new Problem('service-unavailable', `The service is overloaded (${type}: ${value}); try again shortly.`, {
           retryAfter: 10,
         });
