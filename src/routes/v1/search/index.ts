@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { invalid, problemResponses } from '../../../http/problem.js';
+import { problemResponses } from '../../../http/problem.js';
 import { indexableWords, queryForms, search } from './queries.js';
 import { SEARCH_TYPES, searchQuery, searchResult, TYPE_WORDS, type SearchType } from './schemas.js';
 
@@ -16,7 +16,8 @@ export default async function searchRoutes(app: FastifyInstance) {
           'posts by label: one ranked list, best first, each hit with its `type`. Insensitive to case and diacritics ' +
           'and German-aware ("Strade", "Straede", "sträde" and "STRÄDE" find Sträde; "Strasse" finds Straße; ' +
           '"GIB" finds G.I.B.), and tolerant of a typo or two. Hits carry names only, nothing a public reader may ' +
-          'not see. Search answers about the directory as it stands now (no `asOf`).',
+          'not see. A query without a word of two or more letters or digits finds nothing. Search answers about the ' +
+          'directory as it stands now (no `asOf`).',
         tags: ['search'],
         querystring: searchQuery,
         response: { 200: searchResult, ...problemResponses(400) },
@@ -24,10 +25,8 @@ export default async function searchRoutes(app: FastifyInstance) {
     },
     async (request) => {
       const { q, types, at, limit } = request.query;
-      const forms = queryForms(q);
-      if (!forms.some((form) => indexableWords(form).length > 0)) {
-        throw invalid([{ path: '/q', in: 'query', message: 'must hold a word of at least two letters or digits' }]);
-      }
+      // A single letter (typed into a search box) finds nothing yet rather than an error.
+      if (!queryForms(q).some((form) => indexableWords(form).length > 0)) return { items: [] };
       const wanted: SearchType[] = types
         ? [...new Set(types.split(',').map((word) => TYPE_WORDS[word]!))]
         : [...SEARCH_TYPES];
