@@ -24,7 +24,7 @@ import { listAssignments } from '../src/routes/v1/assignments/queries.js';
 import { membersOn, treeOn, unitsOn } from '../src/routes/v1/organisations/day-queries.js';
 import { listPeople } from '../src/routes/v1/people/queries.js';
 import { loadPost } from '../src/routes/v1/posts/queries.js';
-import { generate, optionsFromArgs } from './generate.js';
+import { generateForBench } from './generate.js';
 import {
   benchApp,
   CapturingLogger,
@@ -255,14 +255,7 @@ if (isMain(import.meta.url)) {
   let url = stringArg(args, 'url');
   let drop: (() => Promise<void>) | undefined;
   const started = now();
-  if (!url) {
-    const options = optionsFromArgs(args);
-    const generated = await generate({ ...options, rowSample: 0 });
-    url = generated.url!;
-    if (!args.keep) drop = generated.drop;
-    console.log(`Generated ${databaseName(url)} in ${((now() - started) / 1000).toFixed(0)} s.\n`);
-    if (options.patches.length) console.log(`**What-if schema**: after the migrations, applied ${options.patches.join(', ')}.\n`);
-  }
+  if (!url) ({ url, drop } = await generateForBench(args, started));
   console.log(`## bench/explain-reads.ts — ${databaseName(url)}\n`);
   try {
     console.log(await explainReads(url, { at, requests, ...(plansFile ? { plansFile } : {}) }));

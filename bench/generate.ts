@@ -29,6 +29,7 @@ import { migrate } from '../src/db/migrate.js';
 import {
   createServerDatabase,
   DEFAULT_SERVER_URL,
+  databaseName,
   dayNumber,
   dropServerDatabase,
   firstOfMonth,
@@ -790,6 +791,16 @@ async function loadTable(sink: Sink, t: TableRows, rows: Value[][], method: 'cop
   if (rows.length === 0) return;
   if (method === 'copy' && sink.copy) return sink.copy(t, rows);
   for (let i = 0; i < rows.length; i += batch) await sink.exec(insertSql(t, rows.slice(i, i + batch)));
+}
+
+/** What explain-reads and write-cost run on without --url: a generated server database, dropped unless --keep. */
+export async function generateForBench(args: Args, started: number): Promise<{ url: string; drop: (() => Promise<void>) | undefined }> {
+  const options = optionsFromArgs(args);
+  const generated = await generate({ ...options, rowSample: 0 });
+  const url = generated.url!;
+  console.log(`Generated ${databaseName(url)} in ${((now() - started) / 1000).toFixed(0)} s.\n`);
+  if (options.patches.length) console.log(`**What-if schema**: after the migrations, applied ${options.patches.join(', ')}.\n`);
+  return { url, drop: args.keep ? undefined : generated.drop };
 }
 
 /** Generates a directory and loads it into a fresh, migrated database. */

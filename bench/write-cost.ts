@@ -27,7 +27,7 @@ import { runWrite } from '../src/db/write.js';
 import { unitsOn } from '../src/routes/v1/organisations/day-queries.js';
 import { insertPerson, loadPerson } from '../src/routes/v1/people/queries.js';
 import type { PersonInput } from '../src/routes/v1/people/schemas.js';
-import { generate, optionsFromArgs } from './generate.js';
+import { generateForBench } from './generate.js';
 import {
   benchApp,
   CapturingLogger,
@@ -295,14 +295,7 @@ if (isMain(import.meta.url)) {
   const started = now();
   let url = stringArg(args, 'url');
   let drop: (() => Promise<void>) | undefined;
-  if (!url) {
-    const options = optionsFromArgs(args);
-    const generated = await generate({ ...options, rowSample: 0 });
-    url = generated.url!;
-    if (!args.keep) drop = generated.drop;
-    console.log(`Generated ${databaseName(url)} in ${((now() - started) / 1000).toFixed(0)} s.\n`);
-    if (options.patches.length) console.log(`**What-if schema**: after the migrations, applied ${options.patches.join(', ')}.\n`);
-  }
+  if (!url) ({ url, drop } = await generateForBench(args, started));
   console.log(`## bench/write-cost.ts — ${databaseName(url)}\n`);
   try {
     console.log(

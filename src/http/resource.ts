@@ -5,6 +5,7 @@ import type { Executor } from '../db/client.js';
 import type { Change } from '../db/write.js';
 import { applyMergePatch, type Json } from '../domain/merge-patch.js';
 import { checkIfMatch, etagOf } from './etag.js';
+import { shapeForRole } from '../domain/access.js';
 import { csvRow } from './csv.js';
 import { negotiate } from './negotiate.js';
 import { fieldErrorsOf, invalid, notFound, Problem, problemResponses, type FieldError } from './problem.js';
@@ -155,7 +156,8 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
         if (filename) reply.header('content-disposition', `inline; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`);
         return reply.send(answer.text);
       }
-      return reply.header('etag', etagOf(answer.found)).send(answer.found as never);
+      // The tag of what this caller sees: contact details are shaped by role before they leave.
+      return reply.header('etag', etagOf(shapeForRole(answer.found, request.principal.role))).send(answer.found as never);
     },
   );
 
