@@ -19,9 +19,9 @@
 import { writeFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { openPostgres } from '../src/db/client.js';
-import { holdings, inPost } from '../src/routes/v1/assignments/holdings.js';
+import { postHoldings } from '../src/routes/v1/assignments/holdings.js';
 import { listAssignments } from '../src/routes/v1/assignments/queries.js';
-import { membersOn, treeOn, unitsOn } from '../src/routes/v1/organisations/day-queries.js';
+import { membersOn, treeJsonOn, unitsOn } from '../src/routes/v1/organisations/day-queries.js';
 import { listPeople } from '../src/routes/v1/people/queries.js';
 import { loadPost } from '../src/routes/v1/posts/queries.js';
 import { generateForBench } from './generate.js';
@@ -99,7 +99,7 @@ export async function explainReads(url: string, options: { at: string; requests:
       name: 'organisation tree of a top unit on a day',
       url: treeUrls[0]!,
       urls: treeUrls,
-      direct: (i) => treeOn(plain, db, targets.roots[i % targets.roots.length]!.id, at),
+      direct: (i) => treeJsonOn(plain, db, targets.roots[i % targets.roots.length]!.id, at),
     },
     {
       name: 'members of a top unit with includeSubUnits',
@@ -113,7 +113,7 @@ export async function explainReads(url: string, options: { at: string; requests:
       urls: targets.somePosts.map((id) => `/v1/posts/${id}/holders?at=${at}`),
       direct: async (i) => {
         const id = targets.somePosts[i % targets.somePosts.length]!;
-        return [await loadPost(db, id), await holdings(db, inPost(id), at)];
+        return [await loadPost(db, id), await postHoldings(db, id, at)];
       },
     },
     {
@@ -122,7 +122,7 @@ export async function explainReads(url: string, options: { at: string; requests:
       urls: targets.somePosts.map((id) => `/v1/posts/${id}/holders`),
       direct: async (i) => {
         const id = targets.somePosts[i % targets.somePosts.length]!;
-        return [await loadPost(db, id), await holdings(db, inPost(id), undefined)];
+        return [await loadPost(db, id), await postHoldings(db, id, undefined)];
       },
     },
     {
@@ -239,7 +239,7 @@ export async function explainReads(url: string, options: { at: string; requests:
   );
   out.push('');
   out.push(
-    '“query functions alone”: the same targets through the exported query functions (treeOn, membersOn, loadPost + holdings, ' +
+    '“query functions alone”: the same targets through the exported query functions (treeJsonOn, membersOn, loadPost + holdings, ' +
       'listAssignments, listPeople) without HTTP, validation and serialisation; the timeline’s function is not exported. ' +
       `Machine at the end: ${machineNote()}.`,
   );

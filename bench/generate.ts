@@ -53,6 +53,11 @@ import {
 export interface GenerateOptions {
   people: number;
   organisations: number;
+  /**
+   * How many of them are top-level (ministries). Two, by default, so that the medium size holds
+   * charts of about 500 units: the size of the tree read's latency target (issue 8).
+   */
+  topUnits: number;
   assignments: number;
   seed: number;
   /** The 15 years of history: holdings start and end within (a few start before). */
@@ -84,6 +89,7 @@ export function optionsFromArgs(args: Args): GenerateOptions {
   return {
     people: intArg(args, 'people', 10_000),
     organisations: intArg(args, 'organisations', 1_000),
+    topUnits: Math.max(1, intArg(args, 'top-units', 2)),
     assignments: intArg(args, 'assignments', 100_000),
     seed: intArg(args, 'seed', 42),
     windowStart: stringArg(args, 'window-start', '2011-07-01'),
@@ -295,7 +301,7 @@ function partialOf(day: number, precision: Precision): PartialDay {
 
 const exact = (day: number): PartialDay => ({ day, precision: 'day' });
 
-export function generateDirectory(options: Pick<GenerateOptions, 'people' | 'organisations' | 'assignments' | 'seed' | 'windowStart' | 'windowEnd'>): Directory {
+export function generateDirectory(options: Pick<GenerateOptions, 'people' | 'organisations' | 'topUnits' | 'assignments' | 'seed' | 'windowStart' | 'windowEnd'>): Directory {
   const rng = new Random(options.seed);
   const W0 = dayNumber(options.windowStart);
   const W1 = dayNumber(options.windowEnd);
@@ -305,6 +311,7 @@ export function generateDirectory(options: Pick<GenerateOptions, 'people' | 'org
   // ---------------------------------------------------------- organisations in six levels
   const n = Math.max(LEVELS.length, options.organisations);
   const perLevel = LEVELS.map((l) => Math.max(1, Math.round(n * l.share)));
+  perLevel[0] = Math.min(options.topUnits, perLevel[1]!);
   perLevel[LEVELS.length - 1] = Math.max(1, n - perLevel.slice(0, -1).reduce((s, x) => s + x, 0));
   const orgs: Org[] = [];
   const byLevel: number[][] = LEVELS.map(() => []);

@@ -21,7 +21,8 @@ import { buildApp } from '../src/app.js';
 import { openPostgres } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { foldPlain } from '../src/domain/folding.js';
-import { indexThreshold, queryForms, searchStatement } from '../src/routes/v1/search/queries.js';
+import { queryForms, searchStatement } from '../src/routes/v1/search/queries.js';
+import { WORD_SIMILARITY_FLOOR } from '../src/db/client.js';
 import { SEARCH_TYPES } from '../src/routes/v1/search/schemas.js';
 import {
   createServerDatabase,
@@ -283,7 +284,7 @@ async function main() {
     const statement = new PgDialect().sqlToQuery(searchStatement(forms, { q: sample.q, types: SEARCH_TYPES, limit: 20 }));
     let plan = '';
     await client.begin(async (tx) => {
-      await tx.unsafe(`SELECT set_config('pg_trgm.word_similarity_threshold', '${indexThreshold(forms)}', true)`);
+      await tx.unsafe(`SELECT set_config('pg_trgm.word_similarity_threshold', '${WORD_SIMILARITY_FLOOR}', true)`);
       const result = await tx.unsafe(`EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.params as never[]);
       plan = (result as unknown as Array<Record<string, string>>).map((r) => r['QUERY PLAN']).join('\n');
     });
@@ -295,7 +296,7 @@ async function main() {
     );
     console.log(`${list.length} queries through app.inject, one at a time, \`types=person\`, limit 20; "found": for a family name alone (shared by a few hundred people), the best hit bears that name; for given and family name, the person is among the hits.\n`);
     console.log(table(['query', 'n', 'p50 ms', 'p99 ms', 'found', 'e.g.'], rows));
-    console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of "${sample.q}" (forms ${forms.map((f) => `"${f}"`).join(', ')}, all types, threshold ${indexThreshold(forms)}; the person's name folds to "${foldPlain(directory.find((p) => p.id === sample.target)!.family)}"):\n`);
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of "${sample.q}" (forms ${forms.map((f) => `"${f}"`).join(', ')}, all types, threshold ${WORD_SIMILARITY_FLOOR}; the person's name folds to "${foldPlain(directory.find((p) => p.id === sample.target)!.family)}"):\n`);
     console.log('```');
     console.log(plan);
     console.log('```');

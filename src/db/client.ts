@@ -39,6 +39,15 @@ export interface PgliteOptions {
 
 export const PGLITE_EXTENSIONS = { btree_gist, pg_trgm, unaccent };
 
+/**
+ * The floor of search's word similarity, set for every session: the trigram index's `%>` finds the
+ * names whose similarity reaches `pg_trgm.word_similarity_threshold`, and search filters stricter
+ * words again (src/routes/v1/search/queries.ts). A session setting lets a search be one statement,
+ * not a transaction that sets it first (four round trips).
+ */
+export const WORD_SIMILARITY_FLOOR = 0.4;
+const SESSION_SETTINGS = { 'pg_trgm.word_similarity_threshold': String(WORD_SIMILARITY_FLOOR) };
+
 export async function openPglite(options: PgliteOptions = {}): Promise<Database & { client: PGlite }> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const client = await PGlite.create({
@@ -46,6 +55,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: PGLITE_EXTENSIONS,
   });
+  for (const [name, value] of Object.entries(SESSION_SETTINGS)) await client.query('SELECT set_config($1, $2, false)', [name, value]);
   const db = drizzlePglite(client, { schema }) as unknown as Executor;
   return {
     kind: 'pglite',
@@ -83,6 +93,7 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
       application_name: 'rolebook',
       // Short, planned-once queries: JIT compilation cost more than it saved (300 ms on an as-of tree).
       jit: 'off',
+      ...SESSION_SETTINGS,
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });

@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { formatPartialDate, parsePartialDate, type Precision } from '../domain/partial-date.js';
 
@@ -28,8 +28,11 @@ export interface Spans {
   certainSpan: AnyPgColumn;
 }
 
+/** A day, or a prepared query's placeholder for one. */
+export type DayValue = string | Placeholder;
+
 /** Rows that may cover `day` (a partial date covers its whole period); the GiST indexes serve it. */
-export function coversDay(t: Spans, day: string): SQL {
+export function coversDay(t: Spans, day: DayValue): SQL {
   return sql`${t.possibleSpan} @> ${day}::date`;
 }
 
@@ -39,6 +42,6 @@ export function overlapsPeriod(t: Spans, from: string | undefined, to: string | 
 }
 
 /** DESIGN.md §2: `certain` when the day lies within the row for sure, else `possible`. */
-export function certaintyOn(t: Spans, day: string): SQL<'certain' | 'possible'> {
+export function certaintyOn(t: Spans, day: DayValue): SQL<'certain' | 'possible'> {
   return sql<'certain' | 'possible'>`CASE WHEN ${t.certainSpan} @> ${day}::date THEN 'certain' ELSE 'possible' END`;
 }

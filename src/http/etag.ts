@@ -16,6 +16,24 @@ export function etagOf(representation: unknown): string {
   return etagOfBytes(canonicalJson(representation));
 }
 
+/**
+ * The tag of a record shown with read-only data about it (a person's roles on a day): the
+ * record's own tag and, after a dot, a hash of the rest. If-None-Match compares the whole, so a
+ * cached contact card is refreshed when the roles change; If-Match compares the record's part
+ * (checkIfMatch), so an edit of the record is not refused because an assignment changed meanwhile.
+ */
+export function etagWithEmbedded(recordTag: string, embedded: unknown): string {
+  return `${recordTag.slice(0, -1)}.${etagOf(embedded).slice(1, 17)}"`;
+}
+
+/** A tag list with every tag cut to its record's part (etagWithEmbedded). */
+function recordParts(header: string): string {
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/\.[A-Za-z0-9_-]*"$/, '"'))
+    .join(', ');
+}
+
 /** True when a list of entity tags (If-None-Match, If-Match) names this one or `*`. */
 export function tagListMatches(header: string | undefined, etag: string, weak = true): boolean {
   if (header === undefined) return false;
@@ -40,7 +58,7 @@ export function checkIfMatch(request: FastifyRequest, current: unknown): void {
     );
   }
   const etag = etagOf(current);
-  if (!tagListMatches(header, etag, false)) {
+  if (!tagListMatches(recordParts(header), etag, false)) {
     throw new Problem('precondition-failed', 'The resource was changed since the version named in If-Match.', {
       currentEtag: etag,
       current,

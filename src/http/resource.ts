@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Executor } from '../db/client.js';
 import type { Change } from '../db/write.js';
 import { applyMergePatch, type Json } from '../domain/merge-patch.js';
-import { checkIfMatch, etagOf } from './etag.js';
+import { checkIfMatch, etagOf, etagWithEmbedded } from './etag.js';
 import { shapeForRole } from '../domain/access.js';
 import { csvRow } from './csv.js';
 import { negotiate } from './negotiate.js';
@@ -33,6 +33,21 @@ export interface ResourceDefinition<Input extends Record<string, unknown>, Repre
   update(tx: Executor, id: string, input: Input): Promise<void>;
   /** Other media types GET /{id} answers, by `Accept` (JSON stays the default). */
   alternatives?: Array<Alternative<Representation>>;
+  /** Read-only data GET /{id} shows with the record (a person's roles on a day). */
+  embedded?: Embedded<Representation>;
+}
+
+/**
+ * Data about a record that GET /{id} shows with it but that is not the record: PATCH neither
+ * edits nor compares it (see etagWithEmbedded), POST and PATCH answers leave it out.
+ */
+export interface Embedded<Representation> {
+  /** The query parameters it takes, besides `asOf`. */
+  query: Record<string, z.ZodType>;
+  /** The GET answer: the representation with the embedded fields. */
+  representation: z.ZodType;
+  /** Runs in the same read as the record's load (so `asOf` holds for it too). */
+  load(db: Executor, record: Representation, query: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** Another representation of a record, chosen by `Accept` (a vCard of a person). */
@@ -122,6 +137,8 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
 
   const alternatives = def.alternatives ?? [];
   const offered = ['application/json', ...alternatives.map((a) => a.mediaType)];
+  const embedded = def.embedded;
+  const json = embedded?.representation ?? def.representation;
   routes.get(
     '/:id',
     {
@@ -133,9 +150,9 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
           : {}),
         tags: [def.tag],
         params: idParams,
-        querystring: readQuery,
+        querystring: embedded ? readQuery.extend(embedded.query) : readQuery,
         response: {
-          200: alternatives.length > 0 ? multiTypeResponse(def.representation, alternatives) : def.representation,
+          200: alternatives.length > 0 ? multiTypeResponse(json, alternatives) : json,
           ...problemResponses(400, 404, ...(alternatives.length > 0 ? [406] : [])),
         } as Responses,
       },
@@ -146,7 +163,9 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
       const alternative = alternatives.find((a) => a.mediaType === mediaType);
       const answer = await request.read(async (db) => {
         const found = await def.load(db, request.params.id);
-        return found && { found, text: alternative ? await alternative.render(db, found, request) : undefined };
+        if (!found) return undefined;
+        if (alternative) return { found, text: await alternative.render(db, found, request) };
+        return { found, extra: await embedded?.load(db, found, request.query as Record<string, unknown>) };
       });
       if (!answer) throw notFound(name, request.params.id);
       if (alternative) {
@@ -157,7 +176,9 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
         return reply.send(answer.text);
       }
       // The tag of what this caller sees: contact details are shaped by role before they leave.
-      return reply.header('etag', etagOf(shapeForRole(answer.found, request.principal.role))).send(answer.found as never);
+      const tag = etagOf(shapeForRole(answer.found, request.principal.role));
+      if (!answer.extra) return reply.header('etag', tag).send(answer.found as never);
+      return reply.header('etag', etagWithEmbedded(tag, answer.extra)).send({ ...answer.found, ...answer.extra } as never);
     },
   );
 

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../../db/client.js';
-import { certaintyOn, coversDay, fromColumns } from '../../../db/dates.js';
-import { assignments, people, posts } from '../../../db/schema.js';
+import { certaintyOn, coversDay, fromColumns, type DayValue } from '../../../db/dates.js';
+import { prepared } from '../../../db/prepared.js';
+import { assignments, people } from '../../../db/schema.js';
 import { certainty, personRef, uuid } from '../../../http/schemas.js';
 
 /**
@@ -26,33 +27,71 @@ export type Holding = z.infer<typeof holding>;
 
 export const personName = sql<string>`concat_ws(' ', ${people.honorificPrefix}, ${people.givenName}, ${people.familyName})`;
 
-/** Holdings that match `where`, on `day` (with certainty) or over all time, by start then name. */
-export async function holdings(db: Executor, where: SQL | undefined, day: string | undefined): Promise<Holding[]> {
-  const rows = await db
+function holdingsQuery(db: Executor, where: SQL | undefined, day: DayValue | undefined) {
+  return db
     .select({
-      assignment: assignments,
+      assignmentId: assignments.id,
+      personId: assignments.personId,
       personName,
+      organisationId: assignments.organisationId,
+      postId: assignments.postId,
+      role: assignments.role,
+      startDate: assignments.startDate,
+      startPrecision: assignments.startPrecision,
+      endDate: assignments.endDate,
+      endPrecision: assignments.endPrecision,
       certainty: day ? certaintyOn(assignments, day) : sql<null>`NULL`,
     })
     .from(assignments)
     .innerJoin(people, eq(people.id, assignments.personId))
     .where(and(where, day ? coversDay(assignments, day) : undefined))
     .orderBy(sql`${assignments.startDate} NULLS FIRST`, asc(people.sortName), asc(assignments.id));
-  return rows.map(({ assignment: a, personName, certainty }) => ({
-    assignmentId: a.id,
-    person: { id: a.personId, name: personName },
-    organisationId: a.organisationId,
-    postId: a.postId,
-    role: a.role,
-    startDate: fromColumns(a.startDate, a.startPrecision),
-    endDate: fromColumns(a.endDate, a.endPrecision),
-    certainty: certainty ?? null,
-  }));
+}
+
+type HoldingRow = Awaited<ReturnType<typeof holdingsQuery>>[number];
+
+const presentHolding = (h: HoldingRow): Holding => ({
+  assignmentId: h.assignmentId,
+  person: { id: h.personId, name: h.personName },
+  organisationId: h.organisationId,
+  postId: h.postId,
+  role: h.role,
+  startDate: fromColumns(h.startDate, h.startPrecision),
+  endDate: fromColumns(h.endDate, h.endPrecision),
+  certainty: h.certainty ?? null,
+});
+
+/** Holdings that match `where`, on `day` (with certainty) or over all time, by start then name. */
+export async function holdings(db: Executor, where: SQL | undefined, day: string | undefined): Promise<Holding[]> {
+  return (await holdingsQuery(db, where, day)).map(presentHolding);
+}
+
+export const inPost = (id: string | Placeholder) => eq(assignments.postId, id);
+
+const ofPost = inPost(sql.placeholder('postId'));
+const postHoldingsOn = (db: Executor, name: string) => holdingsQuery(db, ofPost, sql.placeholder('day')).prepare(name);
+const postSuccession = (db: Executor, name: string) => holdingsQuery(db, ofPost, undefined).prepare(name);
+
+/** A post's holders on a day, or its whole succession: the hot read of post widgets, prepared. */
+export async function postHoldings(db: Executor, postId: string, day: string | undefined): Promise<Holding[]> {
+  const rows = day
+    ? await prepared(db, 'post_holdings_on', postHoldingsOn).execute({ postId, day })
+    : await prepared(db, 'post_succession', postSuccession).execute({ postId });
+  return rows.map(presentHolding);
+}
+
+/**
+ * The database's twin of a Holding, as JSON, for reads the database writes whole (the tree): the
+ * same fields, names and order as holdings() maps them, over `assignments a` joined to `people pe`.
+ */
+export function holdingJson(day: string): SQL {
+  return sql`json_build_object(
+    'assignmentId', a.id,
+    'person', json_build_object('id', pe.id, 'name', concat_ws(' ', pe.honorific_prefix, pe.given_name, pe.family_name)),
+    'organisationId', a.organisation_id, 'postId', a.post_id, 'role', a.role,
+    'startDate', rb_partial_date_text(a.start_date, a.start_precision),
+    'endDate', rb_partial_date_text(a.end_date, a.end_precision),
+    'certainty', CASE WHEN a.certain_span @> ${day}::date THEN 'certain' ELSE 'possible' END)`;
 }
 
 export const inOrganisations = (ids: string[]) => inArray(assignments.organisationId, ids);
-export const inPost = (id: string) => eq(assignments.postId, id);
-
-export async function postsOf(db: Executor, organisationIds: string[]) {
-  return db.select().from(posts).where(inArray(posts.organisationId, organisationIds)).orderBy(asc(posts.sortLabel), asc(posts.id));
-}

@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../../db/client.js';
-import { holdings, inOrganisations, postsOf, type Holding } from '../assignments/holdings.js';
-import type { TreeUnit } from './day-schemas.js';
+import { holdingJson, holdings, inOrganisations } from '../assignments/holdings.js';
 
 interface UnitRow {
   id: string;
@@ -14,10 +13,9 @@ interface UnitRow {
   existed: boolean;
 }
 
-/** The sub-units of an organisation on a day, recursively, as attached that day; the root first. */
-export async function unitsOn(database: Database, db: Executor, rootId: string, day: string, recursive = true): Promise<UnitRow[]> {
-  return database.rows<UnitRow>(sql`
-    WITH RECURSIVE units AS (
+/** `units`: the sub-units of an organisation on a day, recursively, as attached that day. */
+function unitsCte(rootId: string, day: string, recursive: boolean): SQL {
+  return sql`units AS (
       SELECT o.id, NULL::uuid AS parent_id, 0 AS depth, ARRAY[o.id] AS path
         FROM organisations o WHERE o.id = ${rootId}
       UNION ALL
@@ -26,7 +24,13 @@ export async function unitsOn(database: Database, db: Executor, rootId: string, 
         JOIN organisation_parents p ON p.parent_id = u.id AND p.possible_span @> ${day}::date
         JOIN organisations child ON child.id = p.organisation_id AND child.possible_span @> ${day}::date
        WHERE ${recursive} AND NOT p.organisation_id = ANY(u.path) AND u.depth < 64
-    )
+    )`;
+}
+
+/** The sub-units of an organisation on a day, recursively, as attached that day; the root first. */
+export async function unitsOn(database: Database, db: Executor, rootId: string, day: string, recursive = true): Promise<UnitRow[]> {
+  return database.rows<UnitRow>(sql`
+    WITH RECURSIVE ${unitsCte(rootId, day, recursive)}
     SELECT * FROM (
       SELECT u.id, u.parent_id, u.depth, rb_organisation_name_on(o.id, ${day}::date) AS name,
              o.abbreviation, o.classification, o.location, o.possible_span @> ${day}::date AS existed
@@ -35,48 +39,65 @@ export async function unitsOn(database: Database, db: Executor, rootId: string, 
 }
 
 /**
- * The organisation chart on a day: three queries whatever the size (units, posts, holdings),
- * put together here.
+ * The organisation chart on a day as JSON text, built by the database in one statement: the units
+ * recursively, each with its posts, their holders and its members. The tree is the heaviest read
+ * (a 232-unit chart is 2,700 holdings, 800 KB): built in Node it spent most of its time mapping
+ * rows, validating the output against its schema and walking it for contact details it cannot
+ * contain (bench/profile.ts). The database writes each unit's object; this function only nests
+ * them. test/routes/v1/organisations/day-reads.test.ts checks the answer against the `tree` schema
+ * and its holdings against the members read, which builds them in TypeScript.
  */
-export async function treeOn(database: Database, db: Executor, rootId: string, day: string): Promise<{ existed: boolean; root: TreeUnit } | undefined> {
-  const units = await unitsOn(database, db, rootId, day);
-  if (units.length === 0) return undefined;
-  const ids = units.map((u) => u.id);
-  const [postRows, held] = await Promise.all([
-    postsOf(db, ids),
-    holdings(db, inOrganisations(ids), day),
-  ]);
-
-  const nodes = new Map<string, TreeUnit>();
-  for (const u of units) {
-    nodes.set(u.id, {
-      id: u.id,
-      name: u.name,
-      abbreviation: u.abbreviation,
-      classification: u.classification,
-      location: u.location,
-      posts: [],
-      members: [],
-      units: [],
-    });
+export async function treeJsonOn(database: Database, db: Executor, rootId: string, day: string): Promise<{ existed: boolean; root: string } | undefined> {
+  const rows = await database.rows<{ id: string; parent_id: string | null; existed: boolean; json: string }>(sql`
+    WITH RECURSIVE ${unitsCte(rootId, day, true)},
+    held AS (
+      SELECT a.organisation_id, a.post_id, ${holdingJson(day)} AS holding,
+             row_number() OVER (ORDER BY a.start_date NULLS FIRST, pe.sort_name, a.id) AS rank
+        FROM units u
+        JOIN assignments a ON a.organisation_id = u.id AND a.possible_span @> ${day}::date
+        JOIN people pe ON pe.id = a.person_id
+    ),
+    holders AS (
+      SELECT post_id, json_agg(holding ORDER BY rank) AS list FROM held WHERE post_id IS NOT NULL GROUP BY post_id
+    ),
+    members AS (
+      SELECT organisation_id, json_agg(holding ORDER BY rank) AS list FROM held WHERE post_id IS NULL GROUP BY organisation_id
+    ),
+    unit_posts AS (
+      SELECT p.organisation_id,
+             json_agg(json_build_object('id', p.id, 'label', p.label, 'maxHolders', p.max_holders,
+                                        'vacant', h.list IS NULL, 'holders', coalesce(h.list, '[]'::json))
+                      ORDER BY p.sort_label, p.id) AS list
+        FROM units u JOIN posts p ON p.organisation_id = u.id LEFT JOIN holders h ON h.post_id = p.id
+       GROUP BY p.organisation_id
+    ),
+    named AS MATERIALIZED (
+      SELECT u.id, u.parent_id, u.depth, o.possible_span @> ${day}::date AS existed,
+             rb_organisation_name_on(o.id, ${day}::date) AS name, o.abbreviation, o.classification, o.location
+        FROM units u JOIN organisations o ON o.id = u.id
+    )
+    SELECT n.id, n.parent_id, n.existed,
+           json_build_object('id', n.id, 'name', n.name, 'abbreviation', n.abbreviation,
+                             'classification', n.classification, 'location', n.location,
+                             'posts', coalesce(up.list, '[]'::json), 'members', coalesce(m.list, '[]'::json))::text AS json
+      FROM named n
+      LEFT JOIN unit_posts up ON up.organisation_id = n.id
+      LEFT JOIN members m ON m.organisation_id = n.id
+     ORDER BY n.depth, lower(n.name), n.id`, db);
+  if (rows.length === 0) return undefined;
+  // Rows come parents first, siblings in order: from the last row back, every unit's children are
+  // complete before the unit itself is closed with them.
+  const children = new Map<string, string[]>();
+  const closed = new Map<string, string>();
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    const units = (children.get(row.id) ?? []).reverse();
+    const unit = `${row.json.slice(0, -1)},"units":[${units.join(',')}]}`;
+    if (row.parent_id === null) closed.set(row.id, unit);
+    else if (children.has(row.parent_id)) children.get(row.parent_id)!.push(unit);
+    else children.set(row.parent_id, [unit]);
   }
-  const byPost = new Map<string, Holding[]>();
-  for (const h of held) {
-    if (h.postId) byPost.set(h.postId, [...(byPost.get(h.postId) ?? []), h]);
-    else nodes.get(h.organisationId)!.members.push(h);
-  }
-  for (const p of postRows) {
-    const holders = byPost.get(p.id) ?? [];
-    nodes.get(p.organisationId)!.posts.push({
-      id: p.id,
-      label: p.label,
-      maxHolders: p.maxHolders,
-      vacant: holders.length === 0,
-      holders,
-    });
-  }
-  for (const u of units) if (u.parent_id) nodes.get(u.parent_id)!.units.push(nodes.get(u.id)!);
-  return { existed: units[0]!.existed, root: nodes.get(rootId)! };
+  return { existed: rows[0]!.existed, root: closed.get(rootId)! };
 }
 
 /** Everyone with an assignment in the organisation (and its sub-units that day) on a day. */

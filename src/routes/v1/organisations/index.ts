@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { today } from '../../../domain/partial-date.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
 import { idParams } from '../../../http/schemas.js';
-import { membersOn, treeOn } from './day-queries.js';
+import { membersOn, treeJsonOn } from './day-queries.js';
 import organisationEventRoutes from './events.js';
 import { members, membersQuery, tree, treeQuery } from './day-schemas.js';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
@@ -62,11 +62,14 @@ async function organisationDayRoutes(app: FastifyInstance) {
         response: { 200: tree, ...problemResponses(400, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const at = request.query.at ?? today();
-      const found = await request.read((db) => treeOn(app.database, db, request.params.id, at));
+      const found = await request.read((db) => treeJsonOn(app.database, db, request.params.id, at));
       if (!found) throw notFound('organisation', request.params.id);
-      return { at, ...found };
+      // Already JSON, written by the database: fastify sends a string as it is (see treeJsonOn).
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(`{"at":${JSON.stringify(at)},"existed":${found.existed},"root":${found.root}}` as never);
     },
   );
   routes.get(

@@ -6,6 +6,9 @@ import { peopleCsv } from './csv.js';
 import dataProtectionRoutes from './data-protection.js';
 import { insertPerson, listPeople, loadPerson, personKeyset, presentPerson, updatePerson } from './queries.js';
 import { listPeopleQuery, person, personInput } from './schemas.js';
+import { currentRoles, rolesOn } from './roles.js';
+import { onDay } from '../../../http/schemas.js';
+import { today } from '../../../domain/partial-date.js';
 
 export default async function peopleRoutes(app: FastifyInstance) {
   registerListRoute(app, {
@@ -30,6 +33,14 @@ export default async function peopleRoutes(app: FastifyInstance) {
     insert: insertPerson,
     update: updatePerson,
     alternatives: [vcardAlternative(app.database)],
+    embedded: {
+      query: { at: onDay },
+      representation: person.extend(currentRoles).meta({ id: 'PersonWithRoles' }),
+      load: async (db, found, query) => {
+        const at = typeof query.at === 'string' ? query.at : today();
+        return { at, currentRoles: await rolesOn(db, found.id, at) };
+      },
+    },
   });
   await app.register(personTimelineRoutes);
   await app.register(dataProtectionRoutes);

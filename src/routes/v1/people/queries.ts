@@ -1,6 +1,7 @@
 import { and, asc, eq, exists, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
 import { replaceChildren } from '../../../db/children.js';
+import { prepared } from '../../../db/prepared.js';
 import { coversDay, fromColumns, toColumns } from '../../../db/dates.js';
 import { assignments, contactDetails, people, personIdentifiers, personLinks, personNames } from '../../../db/schema.js';
 import { afterCursor, orderBy, type Keyset } from '../../../http/pagination.js';
@@ -14,11 +15,11 @@ export const withChildren = {
   links: { orderBy: [asc(personLinks.position)] },
 };
 
-type PersonRow = NonNullable<Awaited<ReturnType<typeof findRow>>>;
+type PersonRow = NonNullable<Awaited<ReturnType<ReturnType<typeof byId>['execute']>>>;
 
-function findRow(tx: Executor, where: SQL) {
-  return tx.query.people.findFirst({ where, with: withChildren });
-}
+/** One person with their lists, by `id`: the hot read of contact cards, prepared once. */
+const byId = (db: Executor, name: string) =>
+  db.query.people.findFirst({ where: eq(people.id, sql.placeholder('id')), with: withChildren }).prepare(name);
 
 export function displayName(p: { honorificPrefix: string | null; givenName: string | null; familyName: string | null }) {
   return [p.honorificPrefix, p.givenName, p.familyName].filter(Boolean).join(' ');
@@ -55,7 +56,7 @@ export async function loadPerson(tx: Executor, id: string, forUpdate = false): P
     const locked = await tx.select({ id: people.id }).from(people).where(eq(people.id, id)).for('update');
     if (locked.length === 0) return undefined;
   }
-  const row = await findRow(tx, eq(people.id, id));
+  const row = await prepared(tx, 'person_by_id', byId).execute({ id });
   return row && presentPerson(row);
 }
 

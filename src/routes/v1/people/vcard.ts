@@ -68,7 +68,7 @@ function inUseOn(name: Person['otherNames'][number], day: string): boolean {
 }
 
 export async function vcardOf(database: Database, db: Executor, person: Person, request: FastifyRequest): Promise<string> {
-  const day = today();
+  const day = (request.query as { at?: string } | undefined)?.at ?? today();
   const visible = visibleTo((request.principal ?? ANONYMOUS).role);
   const contacts = person.contactDetails.filter((c) => visible.has(c.visibility));
   const telephones: VcardTelephone[] = contacts.filter((c) => TELEPHONES[c.type]).map((c) => ({ value: c.value, types: TELEPHONES[c.type]! }));
@@ -96,7 +96,7 @@ export function vcardAlternative(database: Database): Alternative<Person> {
   return {
     mediaType: VCARD_MEDIA_TYPE,
     description:
-      'a vCard 4.0 (RFC 6350): names, the contact details the caller may see, links, and today\'s organisations (ORG) with post (TITLE) and role (ROLE)',
+      'a vCard 4.0 (RFC 6350): names, the contact details the caller may see, links, and the organisations (ORG) with post (TITLE) and role (ROLE) of the day `at` (default today)',
     render: (db, person, request) => vcardOf(database, db, person, request),
     filename: (person) => `${foldPlain(person.name).replaceAll(' ', '-') || person.id}.vcf`,
   };

@@ -5,7 +5,7 @@ import { lastDay, parsePartialDate } from '../../../domain/partial-date.js';
 import { succession } from '../../../domain/succession.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
 import { asOf, day, idParams } from '../../../http/schemas.js';
-import { holding, holdings, inPost, type Holding } from '../assignments/holdings.js';
+import { holding, postHoldings, type Holding } from '../assignments/holdings.js';
 import { loadPost } from './queries.js';
 import { post } from './schemas.js';
 
@@ -58,7 +58,7 @@ export default async function postHolderRoutes(app: FastifyInstance) {
     async (request) => {
       const { id } = request.params;
       const { at } = request.query;
-      const [found, holders] = await request.read(async (db) => [await loadPost(db, id), await holdings(db, inPost(id), at)] as const);
+      const [found, holders] = await request.read(async (db) => [await loadPost(db, id), await postHoldings(db, id, at)] as const);
       if (!found) throw notFound('post', id);
       if (at) return { post: found, at, vacant: holders.length === 0, holders, succession: null };
       return { post: found, at: null, vacant: null, holders, succession: succession(holders, possibleSpan) };

@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.js';
+import { prepared } from '../../../db/prepared.js';
 import { posts } from '../../../db/schema.js';
 import { likePattern } from '../../../db/text.js';
 import { afterCursor, orderBy, type Keyset } from '../../../http/pagination.js';
@@ -18,9 +19,12 @@ export function presentPost(row: PostRow): Post {
   };
 }
 
+const byId = (db: Executor, name: string) => db.select().from(posts).where(eq(posts.id, sql.placeholder('id'))).prepare(name);
+
 export async function loadPost(tx: Executor, id: string, forUpdate = false): Promise<Post | undefined> {
-  const query = tx.select().from(posts).where(eq(posts.id, id));
-  const [row] = forUpdate ? await query.for('update') : await query;
+  const [row] = forUpdate
+    ? await tx.select().from(posts).where(eq(posts.id, id)).for('update')
+    : await prepared(tx, 'post_by_id', byId).execute({ id });
   return row && presentPost(row);
 }
 

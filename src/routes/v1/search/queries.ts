@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database, Executor } from '../../../db/client.js';
+import { WORD_SIMILARITY_FLOOR, type Database, type Executor } from '../../../db/client.js';
 import { foldGerman, foldPlain } from '../../../domain/folding.js';
 import type { SearchHit, SearchType } from './schemas.js';
 
@@ -81,7 +81,8 @@ function dayFilter(at: string | undefined): SQL {
  */
 export function searchStatement(forms: readonly string[], params: SearchParams): SQL {
   const usable = forms.filter((form) => indexableWords(form).length > 0);
-  const guc = Math.min(...usable.flatMap(indexableWords).map(thresholdFor));
+  // What `%>` finds already (the session's threshold, src/db/client.ts); stricter words check again.
+  const guc = WORD_SIMILARITY_FLOOR;
   const matchOf = (form: string) => {
     const words = form.split(' ');
     return sql.join(
@@ -135,19 +136,10 @@ export function searchStatement(forms: readonly string[], params: SearchParams):
      ORDER BY t.score DESC, t.name, t.kind, t.entity_id`;
 }
 
-/** The `%>` threshold for a query: the lowest any of its words needs. */
-export function indexThreshold(forms: readonly string[]): number {
-  return Math.min(...forms.flatMap(indexableWords).map(thresholdFor));
-}
-
 export async function search(database: Database, db: Executor, params: SearchParams): Promise<SearchHit[]> {
   const forms = queryForms(params.q).filter((form) => indexableWords(form).length > 0);
   if (forms.length === 0 || params.types.length === 0) return [];
-  // The threshold of `%>` is a setting; set for this transaction only.
-  const rows = await db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(indexThreshold(forms))}, true)`);
-    return database.rows<HitRow>(searchStatement(forms, params), tx as unknown as Executor);
-  });
+  const rows = await database.rows<HitRow>(searchStatement(forms, params), db);
   return rows.map((row) => ({
     type: row.type,
     id: row.id,

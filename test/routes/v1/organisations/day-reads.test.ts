@@ -8,6 +8,7 @@
 import t from 'tap';
 import { buildTestApp } from '../../../helpers/app.js';
 import { DATABASE_KIND } from '../../../helpers/database.js';
+import { tree } from '../../../../src/routes/v1/organisations/day-schemas.js';
 import {
   createAssignment,
   createOrganisation,
@@ -379,4 +380,78 @@ t.test(`a person created over the API shows up on the right days (${DATABASE_KIN
   t.same(await on('2016-06-21'), [], 'not the day before');
   t.same(await on('2016-06-22'), [person.id], 'on the one day');
   t.same(await on('2016-06-23'), [], 'not the day after');
+});
+
+/**
+ * The tree is written by the database as JSON (treeJsonOn), the member lists by TypeScript
+ * (holdings()): both must show every holding alike, and the tree must be what its schema says.
+ */
+t.test(`the tree the database writes matches its schema and the member lists on ${DATABASE_KIND}`, async (t) => {
+  const { request } = await buildTestApp(t, { demo: true });
+  const top = await createOrganisation(request, { name: 'Zentrale "Nord" \\ Süd', abbreviation: 'ZNS', foundingDate: '2001' });
+  const unit = await createOrganisation(request, {
+    name: 'Referat Ä',
+    classification: 'unit',
+    location: 'Köln',
+    parents: [{ organisationId: top.id, startDate: '2002-03' }],
+  });
+  const team = await createOrganisation(request, { name: 'Team 1', parents: [{ organisationId: unit.id, startDate: '2002-03-15' }] });
+  await createOrganisation(request, { name: 'Team 2', parents: [{ organisationId: unit.id, endDate: '2003' }] });
+  const head = await createPost(request, { organisationId: unit.id, label: 'Leitung', maxHolders: 1 });
+  await createPost(request, { organisationId: unit.id, label: 'Vertretung', maxHolders: 1 });
+  const staff = await createPost(request, { organisationId: team.id, label: 'Sachbearbeitung', maxHolders: null });
+  const doctor = await createPerson(request, { honorificPrefix: 'Dr.', givenName: 'Änne', familyName: 'Ölschläger' });
+  const single = await createPerson(request, { givenName: 'Cher', familyName: null });
+  await createAssignment(request, { personId: doctor.id, organisationId: unit.id, postId: head.id, role: 'Leiterin', startDate: '2002', endDate: '2003-06' });
+  await createAssignment(request, { personId: single.id, organisationId: team.id, postId: staff.id, role: null, startDate: '2002-04-01' });
+  await createAssignment(request, { personId: doctor.id, organisationId: team.id, postId: staff.id, startDate: '2002-05' });
+  await createAssignment(request, { personId: single.id, organisationId: top.id, role: 'Beirat' });
+
+  const holdingsOf = (unit: Resource): Resource[] => [
+    ...(unit.posts as Resource[]).flatMap((p) => p.holders as Resource[]),
+    ...(unit.members as Resource[]),
+    ...(unit.units as Resource[]).flatMap(holdingsOf),
+  ];
+  const byId = (a: Resource, b: Resource) => String(a.assignmentId).localeCompare(String(b.assignmentId));
+  const roots = [top.id, DEMO.mais, DEMO.regionalagentur, DEMO.gib, DEMO.mags];
+  const days = ['2001-06-01', '2002-03-20', '2002-05-10', '2003-01-01', '2016-06-22', '2016-07-01', '2018-01-01'];
+  let compared = 0;
+  for (const root of roots) {
+    for (const at of days) {
+      const res = await read(request, `/v1/organisations/${root}/tree?at=${at}`);
+      t.equal(res.status, 200);
+      t.match(res.headers['content-type'], /^application\/json/);
+      t.same(tree.parse(res.body), res.body, `${root} on ${at}: exactly the schema's fields and types`);
+      const members = await read(request, `/v1/organisations/${root}/members?at=${at}&includeSubUnits=true`);
+      const expected = (members.body.items as Resource[]).map(({ organisationName: _, ...h }) => h).sort(byId);
+      t.strictSame(holdingsOf(res.body.root).sort(byId), expected, `${root} on ${at}: the same holdings as the member list`);
+      compared += expected.length;
+    }
+  }
+  t.ok(compared > 20, `${compared} holdings compared`);
+
+  const chart = (await read(request, `/v1/organisations/${top.id}/tree?at=2002-05-10`)).body;
+  t.equal(chart.root.name, 'Zentrale "Nord" \\ Süd', 'quotes and backslashes survive the database\'s JSON');
+  const referat = chart.root.units[0];
+  t.same(
+    referat.posts.map((p: Resource) => [p.label, p.vacant, p.holders.map((h: Resource) => [h.person.name, h.startDate, h.endDate, h.certainty])]),
+    [
+      ['Leitung', false, [['Dr. Änne Ölschläger', '2002', '2003-06', 'possible']]],
+      ['Vertretung', true, []],
+    ],
+  );
+  t.same(referat.units.map((u: Resource) => u.name), ['Team 1', 'Team 2'], 'sub-units by name');
+  t.same(
+    referat.units[0].posts[0].holders.map((h: Resource) => [h.person.name, h.role, h.startDate, h.certainty]),
+    [
+      ['Cher', null, '2002-04-01', 'certain'],
+      ['Dr. Änne Ölschläger', 'Mitglied', '2002-05', 'possible'],
+    ],
+    'holders by start, partial dates as sent, possible within a partial start',
+  );
+  t.equal(
+    (await read(request, `/v1/organisations/${top.id}/tree?at=2003-01-01`)).body.root.units[0].posts[0].holders[0].certainty,
+    'certain',
+    'certain once the partial start is past',
+  );
 });

@@ -16,12 +16,17 @@ import {
   patchCurrent,
   read,
   TEST_ADMIN_ACTOR,
+  type Resource,
 } from '../../../helpers/fixtures.js';
+
+/** A person as GET shows it, without the roles it embeds: the record that POST and PATCH answer. */
+const record = ({ at: _at, currentRoles: _roles, ...rest }: Resource): Resource => rest as Resource;
 
 t.test(`people: create, read, update on ${DATABASE_KIND}`, async (t) => {
   await resourceContract(t, {
     path: '/v1/people',
     entity: 'person',
+    embedded: ['at', 'currentRoles'],
     input: async () => ({
       givenName: 'Katja',
       familyName: 'Sträde',
@@ -98,7 +103,7 @@ t.test(`people: lists and filters on ${DATABASE_KIND}`, async (t) => {
   await t.test('list items are the full representations', async (t) => {
     const page = await read(request, '/v1/people?limit=4');
     t.equal(page.status, 200);
-    t.same(page.body.items[3], (await read(request, `/v1/people/${cramerBea.id}`)).body);
+    t.same(page.body.items[3], record((await read(request, `/v1/people/${cramerBea.id}`)).body));
     t.type(page.body.nextCursor, 'string');
   });
 
@@ -199,7 +204,7 @@ t.test(`people: merge patches, partial dates, identifiers and the audit log on $
     t.same(res.body.contactDetails, [], 'an empty list clears it');
     t.same(res.body.otherNames, []);
     t.same(res.body.identifiers, [{ scheme: 'staff', identifier: 'P-2' }]);
-    t.same((await read(request, url)).body, res.body, 'as stored');
+    t.same(record((await read(request, url)).body), res.body, 'as stored');
 
     res = await patchCurrent(request, url, { givenName: null });
     t.equal(res.status, 200, 'one name is enough');
@@ -236,10 +241,10 @@ t.test(`people: merge patches, partial dates, identifiers and the audit log on $
       identifiers: [{ scheme: 'wikidata', identifier: 'Q94812' }],
     });
     assertProblem(t, viaPatch, 409, 'conflict');
-    t.same((await read(request, `/v1/people/${other.id}`)).body, other, 'unchanged');
+    t.same(record((await read(request, `/v1/people/${other.id}`)).body), other, 'unchanged');
     t.equal(await auditEventCount(database), countBefore, 'no audit event for the refused patch');
     t.equal(before + 1, countBefore, 'only the successful create was audited');
-    t.same((await read(request, `/v1/people/${holder.id}`)).body, holder, 'the holder is untouched');
+    t.same(record((await read(request, `/v1/people/${holder.id}`)).body), holder, 'the holder is untouched');
   });
 
   await t.test('the audit log keeps who, what, why and the values before and after', async (t) => {
@@ -270,5 +275,64 @@ t.test(`people: merge patches, partial dates, identifiers and the audit log on $
     const person = await createPerson(request);
     const bad = await patch(request, `/v1/people/${person.id}`, '', { ifMatch: '*' });
     t.equal(bad.status, 400, 'a patch that is not an object');
+  });
+});
+
+/** DESIGN.md §2: a person is shown with the roles of a day, today unless `at` names another. */
+t.test(`people: current roles on a day on ${DATABASE_KIND}`, async (t) => {
+  const { request } = await buildTestApp(t, { demo: true });
+  const katja = '0b000000-0000-4000-8000-000000000004';
+  const roles = async (query = '') => {
+    const res = await read(request, `/v1/people/${katja}${query}`);
+    t.equal(res.status, 200, res.status === 200 ? `GET ${query || 'today'}` : res.text);
+    return res.body as Resource;
+  };
+  const summary = (person: Resource) =>
+    (person.currentRoles as Resource[]).map((r) => [r.organisation.name, r.post?.label ?? null, r.role, r.startDate, r.endDate, r.certainty]);
+
+  const before = await roles('?at=2016-06-30');
+  t.equal(before.at, '2016-06-30');
+  t.same(summary(before), [['Regionalagentur Westfälisches Ruhrgebiet', null, 'Mitarbeiterin', null, '2016-06-30', 'certain']], 'the day before her move');
+  const after = await roles('?at=2016-07-01');
+  t.same(
+    summary(after),
+    [['Gesellschaft für innovative Beschäftigungsförderung mbH', 'Koordination der Regionalagenturen in NRW', 'Koordinatorin der Regionalagenturen in NRW', '2016-07-01', null, 'certain']],
+    'the day of her move: the new post only',
+  );
+  t.equal(after.currentRoles[0].post.id, '0c000000-0000-4000-8000-000000000002');
+  t.equal(after.currentRoles[0].organisation.id, '0a000000-0000-4000-8000-000000000008');
+  const today = await roles();
+  t.equal(today.at, new Date().toISOString().slice(0, 10), 'without at: today');
+  t.same(summary(today), summary(after), 'and today she is still at the G.I.B.');
+
+  await t.test('the ETag follows the roles, If-Match only the record', async (t) => {
+    const first = await read(request, `/v1/people/${katja}`);
+    const tag = String(first.headers.etag);
+    t.equal((await read(request, `/v1/people/${katja}`, { 'if-none-match': tag })).status, 304);
+    t.not((await read(request, `/v1/people/${katja}?at=2016-06-30`)).headers.etag, tag, 'another day, another tag');
+    await createAssignment(request, { personId: katja, organisationId: '0a000000-0000-4000-8000-000000000007', role: 'Gast', startDate: '2020' });
+    const changed = await read(request, `/v1/people/${katja}`, { 'if-none-match': tag });
+    t.equal(changed.status, 200, 'a new role: the cached card is stale');
+    t.equal(changed.body.currentRoles.length, 2);
+    t.equal(String(changed.headers.etag).split('.')[0], tag.split('.')[0], 'the record part is the same');
+    const edited = await patch(request, `/v1/people/${katja}`, { honorificPrefix: 'Dr.' }, { ifMatch: tag });
+    t.equal(edited.status, 200, 'an edit with the tag read before the new role still applies');
+    t.notOk('currentRoles' in edited.body, 'PATCH answers the record alone');
+    const stale = await patch(request, `/v1/people/${katja}`, { honorificPrefix: null }, { ifMatch: tag });
+    t.equal(stale.status, 412, 'but not after the record itself changed');
+  });
+
+  await t.test('partial dates: possible within, certain after; none before', async (t) => {
+    const person = await createPerson(request, { givenName: 'Ida', familyName: 'Teilweise' });
+    await createAssignment(request, { personId: person.id, organisationId: '0a000000-0000-4000-8000-000000000007', role: 'Gast', startDate: '2019-05' });
+    const on = async (at: string) => (await read(request, `/v1/people/${person.id}?at=${at}`)).body.currentRoles.map((r: Resource) => r.certainty);
+    t.same(await on('2019-04-30'), []);
+    t.same(await on('2019-05-20'), ['possible']);
+    t.same(await on('2019-06-01'), ['certain']);
+  });
+
+  await t.test('bad days are validation problems', async (t) => {
+    assertValidationProblem(t, await read(request, `/v1/people/${katja}?at=2016-02-30`), '/at', 'query');
+    assertValidationProblem(t, await read(request, `/v1/people/${katja}?at=yesterday`), '/at', 'query');
   });
 });
