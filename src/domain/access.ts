@@ -47,17 +47,33 @@ export function visibleTo(role: Role): ReadonlySet<Visibility> {
 export function shapeForRole<T>(value: T, role: Role): T {
   const visible = visibleTo(role);
   if (visible.size === 3) return value;
+  // Copies only the paths to a list it shortens and shares the rest: a 2,000-row answer without
+  // contact details costs one walk and no copy.
   const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
     if (node === null || typeof node !== 'object') return node;
-    const shaped: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(node)) {
-      shaped[key] =
-        key === 'contactDetails' && Array.isArray(child)
-          ? child.filter((c) => visible.has((c as { visibility?: Visibility }).visibility ?? 'private')).map(walk)
-          : walk(child);
+    if (Array.isArray(node)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < node.length; i++) {
+        const shaped = walk(node[i]);
+        if (shaped !== node[i]) (copy ??= node.slice())[i] = shaped;
+      }
+      return copy ?? node;
     }
-    return shaped;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(node)) {
+      const child = (node as Record<string, unknown>)[key];
+      const shaped =
+        key === 'contactDetails' && Array.isArray(child)
+          ? shortened(child.filter((c) => visible.has((c as { visibility?: Visibility }).visibility ?? 'private')).map(walk), child)
+          : walk(child);
+      if (shaped !== child) (copy ??= { ...node })[key] = shaped;
+    }
+    return copy ?? node;
   };
   return walk(value) as T;
+}
+
+/** `filtered` when it differs from `original`, else `original` itself. */
+function shortened(filtered: unknown[], original: unknown[]): unknown[] {
+  return filtered.length === original.length && filtered.every((item, i) => item === original[i]) ? original : filtered;
 }
