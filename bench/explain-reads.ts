@@ -99,7 +99,7 @@ export async function explainReads(url: string, options: { at: string; requests:
       name: 'organisation tree of a top unit on a day',
       url: treeUrls[0]!,
       urls: treeUrls,
-      direct: (i) => treeJsonOn(plain, db, targets.roots[i % targets.roots.length]!.id, at),
+      direct: (i) => treeJsonOn(plain, db, targets.roots[i % targets.roots.length]!.id, at, false),
     },
     {
       name: 'members of a top unit with includeSubUnits',

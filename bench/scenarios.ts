@@ -43,6 +43,9 @@ export async function pickScenarios(database: Database, day = BENCH_DAY): Promis
       WHERE founding_date IS NULL AND dissolution_date IS NULL ORDER BY id`);
   const writeOrg = lasting.find((o) => !inTree.has(o.id)) ?? lasting[0];
   const [writer] = await rows<{ id: string }>(`SELECT id FROM people WHERE id <> '${person!.id}' ORDER BY id LIMIT 1`);
+  // A team page: the unit with the most people that day, as the team widget asks for it.
+  const [team] = await rows<{ id: string }>(`SELECT organisation_id AS id FROM assignments
+      WHERE possible_span @> '${day}'::date GROUP BY organisation_id ORDER BY count(*) DESC, organisation_id LIMIT 1`);
   const [name] = await rows<{ family: string }>(`SELECT family_name AS family FROM people
       WHERE family_name IS NOT NULL ORDER BY id LIMIT 1`);
   return [
@@ -56,7 +59,14 @@ export async function pickScenarios(database: Database, day = BENCH_DAY): Promis
     },
     { name: 'post holders on a day', method: 'GET', path: `/v1/posts/${post!.id}/holders?at=${day}`, hot: true },
     { name: 'search', method: 'GET', path: `/v1/search?q=${encodeURIComponent(name!.family.slice(0, 6))}&limit=10`, hot: true, p99TargetMs: 20 },
-    { name: 'widget: team (304 when unchanged)', method: 'GET', path: `/v1/organisations/${top}/tree`, conditional: true, hot: true },
+    { name: 'widget: team page', method: 'GET', path: `/v1/organisations/${team!.id}/tree?members=true`, hot: true },
+    {
+      name: 'widget: team page, revalidated (304)',
+      method: 'GET',
+      path: `/v1/organisations/${team!.id}/tree?members=true`,
+      conditional: true,
+      hot: true,
+    },
     {
       name: 'create assignment',
       method: 'POST',

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import t from 'tap';
-import { ROLES, shapeForRole, visibleTo, type Role } from '../../src/domain/access.js';
+import { ROLES, shapeForRole, visibleTo, type Role, type Visibility } from '../../src/domain/access.js';
 
 function modelShape(value: unknown, role: Role): unknown {
   const visible = visibleTo(role);
@@ -15,7 +15,7 @@ function modelShape(value: unknown, role: Role): unknown {
     Object.entries(value).map(([key, child]) => [
       key,
       key === 'contactDetails' && Array.isArray(child)
-        ? child.filter((c) => visible.has((c as { visibility?: string }).visibility ?? 'private')).map((c) => modelShape(c, role))
+        ? child.filter((c) => visible.has((c as { visibility?: Visibility }).visibility ?? 'private')).map((c) => modelShape(c, role))
         : modelShape(child, role),
     ]),
   );

@@ -11,7 +11,7 @@ type Holding = Schemas['Holding'];
  * `<rolebook-team organisation="ID" [at="YYYY-MM-DD"] [include-sub-units]>`: an organisation on a
  * day (default today): its posts with their holders (vacant ones marked), then the people without a
  * post; with `include-sub-units` the sub-units below it, each as a section of its own.
- * One request: GET /v1/organisations/{id}/tree.
+ * One request: GET /v1/organisations/{id}/tree?members=true.
  */
 export class RolebookTeam extends RolebookElement {
   static observedAttributes = ['organisation', 'at', 'include-sub-units', 'api', 'key', 'heading-level'];
@@ -19,7 +19,8 @@ export class RolebookTeam extends RolebookElement {
   protected async load(): Promise<Node> {
     const id = this.required('organisation');
     const at = this.getAttribute('at') || undefined;
-    const tree = await get(this.api, '/v1/organisations/{id}/tree', { path: { id }, query: { at } }, this.key);
+    // A team page lists everyone: the members without a post too.
+    const tree = await get(this.api, '/v1/organisations/{id}/tree', { path: { id }, query: { at, members: 'true' } }, this.key);
     const root = tree.root;
     const lang = this.language;
     const title = root.abbreviation ? `${root.name} (${root.abbreviation})` : root.name;
@@ -43,7 +44,7 @@ export class RolebookTeam extends RolebookElement {
         : [h('span', { part: 'vacant', class: 'vacant' }, this.t('vacant'))];
       items.push(h('li', { part: 'item post-item' }, h('span', { part: 'post', class: 'post' }, post.label), ...holders));
     }
-    for (const member of unit.members) items.push(h('li', { part: 'item' }, this.person(member)));
+    for (const member of unit.members ?? []) items.push(h('li', { part: 'item' }, this.person(member)));
     const nodes: Node[] = [];
     if (items.length) nodes.push(h('ul', { part: 'list' }, items));
     if (withSubUnits) {

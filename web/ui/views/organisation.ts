@@ -75,7 +75,7 @@ export class OrganisationPage extends LoadingPage<Organisation> {
     refresh();
     try {
       const tree = unwrap(
-        await api.GET('/v1/organisations/{id}/tree', { params: { path: { id: this.id }, query: { at: this.at, asOf: this.asOf } } }),
+        await api.GET('/v1/organisations/{id}/tree', { params: { path: { id: this.id }, query: { at: this.at, asOf: this.asOf, members: 'true' } } }),
       );
       if (seq !== this.treeSeq) return;
       this.tree = tree;
@@ -141,7 +141,8 @@ export class OrganisationPage extends LoadingPage<Organisation> {
   private unit(unit: Unit, level: number, root: boolean): TemplateResult {
     const heading = (content: TemplateResult) =>
       level <= 2 ? html`<h2>${content}</h2>` : level === 3 ? html`<h3>${content}</h3>` : level === 4 ? html`<h4>${content}</h4>` : html`<h5>${content}</h5>`;
-    const empty = unit.posts.length === 0 && unit.members.length === 0;
+    const members = unit.members ?? [];
+    const empty = unit.posts.length === 0 && members.length === 0;
     return html`<section class="unit ${root ? 'root' : ''}" aria-label=${unit.name}>
       ${root
         ? nothing
@@ -163,10 +164,10 @@ export class OrganisationPage extends LoadingPage<Organisation> {
             </tbody>
           </table>`
         : nothing}
-      ${unit.members.length
+      ${members.length
         ? html`<p class="label">${t('members')}</p>
             <ul class="members">
-              ${unit.members.map((m) => html`<li>${this.holder(m)}</li>`)}
+              ${members.map((m) => html`<li>${this.holder(m)}</li>`)}
             </ul>`
         : nothing}
       ${empty && unit.units.length === 0 ? html`<p class="muted">${t('nobody')}</p>` : nothing}

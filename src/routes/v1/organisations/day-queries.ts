@@ -40,14 +40,21 @@ export async function unitsOn(database: Database, db: Executor, rootId: string, 
 
 /**
  * The organisation chart on a day as JSON text, built by the database in one statement: the units
- * recursively, each with its posts, their holders and its members. The tree is the heaviest read
+ * recursively, each with its posts and their holders, and with `withMembers` the members without a
+ * post too. The tree is the heaviest read
  * (a 232-unit chart is 2,700 holdings, 800 KB): built in Node it spent most of its time mapping
  * rows, validating the output against its schema and walking it for contact details it cannot
  * contain (bench/profile.ts). The database writes each unit's object; this function only nests
  * them. test/routes/v1/organisations/day-reads.test.ts checks the answer against the `tree` schema
  * and its holdings against the members read, which builds them in TypeScript.
  */
-export async function treeJsonOn(database: Database, db: Executor, rootId: string, day: string): Promise<{ existed: boolean; root: string } | undefined> {
+export async function treeJsonOn(
+  database: Database,
+  db: Executor,
+  rootId: string,
+  day: string,
+  withMembers: boolean,
+): Promise<{ existed: boolean; root: string } | undefined> {
   const rows = await database.rows<{ id: string; parent_id: string | null; existed: boolean; json: string }>(sql`
     WITH RECURSIVE ${unitsCte(rootId, day, true)},
     held AS (
@@ -56,6 +63,7 @@ export async function treeJsonOn(database: Database, db: Executor, rootId: strin
         FROM units u
         JOIN assignments a ON a.organisation_id = u.id AND a.possible_span @> ${day}::date
         JOIN people pe ON pe.id = a.person_id
+       WHERE ${withMembers} OR a.post_id IS NOT NULL
     ),
     holders AS (
       SELECT post_id, json_agg(holding ORDER BY rank) AS list FROM held WHERE post_id IS NOT NULL GROUP BY post_id
@@ -79,7 +87,8 @@ export async function treeJsonOn(database: Database, db: Executor, rootId: strin
     SELECT n.id, n.parent_id, n.existed,
            json_build_object('id', n.id, 'name', n.name, 'abbreviation', n.abbreviation,
                              'classification', n.classification, 'location', n.location,
-                             'posts', coalesce(up.list, '[]'::json), 'members', coalesce(m.list, '[]'::json))::text AS json
+                             'posts', coalesce(up.list, '[]'::json)
+                             ${withMembers ? sql`, 'members', coalesce(m.list, '[]'::json)` : sql``})::text AS json
       FROM named n
       LEFT JOIN unit_posts up ON up.organisation_id = n.id
       LEFT JOIN members m ON m.organisation_id = n.id

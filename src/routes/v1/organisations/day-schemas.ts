@@ -9,7 +9,7 @@ export interface TreeUnit {
   classification: string | null;
   location: string | null;
   posts: Array<{ id: string; label: string; maxHolders: number | null; vacant: boolean; holders: z.infer<typeof holding>[] }>;
-  members: z.infer<typeof holding>[];
+  members?: z.infer<typeof holding>[];
   units: TreeUnit[];
 }
 
@@ -29,7 +29,7 @@ export const treeUnit: z.ZodType<TreeUnit> = z
     classification: z.string().nullable(),
     location: z.string().nullable(),
     posts: z.array(treePost),
-    members: z.array(holding).meta({ description: 'Assignments that day without a post' }),
+    members: z.array(holding).optional().meta({ description: 'Assignments that day without a post; only with `members=true`' }),
     get units() {
       return z.array(treeUnit).meta({ description: 'Sub-units as attached that day' });
     },
@@ -44,19 +44,28 @@ export const tree = z
   })
   .meta({ id: 'OrganisationTree' });
 
+/** `true`/`false` in a query string. */
+const flag = (description: string) =>
+  z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true')
+    .meta({ description });
+
+/**
+ * The chart (DESIGN.md §4: sub-units, posts and their holders) leaves the members without a post
+ * out unless asked: a ministry's chart holds hundreds of posts but many thousands of memberships.
+ */
 export const treeQuery = z.strictObject({
   at: day.optional().meta({ description: 'The day, YYYY-MM-DD; default today' }),
   asOf,
+  members: flag('Also each unit\'s members without a post (a team page)'),
 });
 
 export const membersQuery = z.strictObject({
   at: day.optional().meta({ description: 'The day, YYYY-MM-DD; default today' }),
   asOf,
-  includeSubUnits: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('false')
-    .transform((v) => v === 'true')
-    .meta({ description: 'Also the members of sub-units, as attached that day' }),
+  includeSubUnits: flag('Also the members of sub-units, as attached that day'),
 });
 
 export const members = z

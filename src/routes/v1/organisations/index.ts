@@ -54,8 +54,8 @@ async function organisationDayRoutes(app: FastifyInstance) {
         summary: 'The organisation chart on a day',
         description:
           'Sub-units recursively as they were attached that day, with their names of that day; each unit\'s posts ' +
-          '(vacant ones marked) with their holders, and the members without a post. Holdings whose partial ' +
-          'dates make the day uncertain have `certainty: possible`.',
+          '(vacant ones marked) with their holders; with `members=true` also each unit\'s members without a post ' +
+          '(a team page). Holdings whose partial dates make the day uncertain have `certainty: possible`.',
         tags: ['organisations'],
         params: idParams,
         querystring: treeQuery,
@@ -64,7 +64,7 @@ async function organisationDayRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const at = request.query.at ?? today();
-      const found = await request.read((db) => treeJsonOn(app.database, db, request.params.id, at));
+      const found = await request.read((db) => treeJsonOn(app.database, db, request.params.id, at, request.query.members));
       if (!found) throw notFound('organisation', request.params.id);
       // Already JSON, written by the database: fastify sends a string as it is (see treeJsonOn).
       return reply

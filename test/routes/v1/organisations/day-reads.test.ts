@@ -10,6 +10,7 @@ import { buildTestApp } from '../../../helpers/app.js';
 import { DATABASE_KIND } from '../../../helpers/database.js';
 import { tree } from '../../../../src/routes/v1/organisations/day-schemas.js';
 import {
+  assertValidationProblem,
   createAssignment,
   createOrganisation,
   createPerson,
@@ -79,14 +80,14 @@ t.test(`the demo story, day by day, on ${DATABASE_KIND}`, async (t) => {
       'via the post: one holder, for certain',
     );
 
-    const tree = await get(`/v1/organisations/${DEMO.facharbeitskreis}/tree?at=2016-06-22`);
+    const tree = await get(`/v1/organisations/${DEMO.facharbeitskreis}/tree?at=2016-06-22&members=true`);
     t.equal(tree.existed, true);
     t.equal(tree.root.name, 'Facharbeitskreis Westfälisches Ruhrgebiet');
     t.same(tree.root.posts.map((p: Resource) => [p.id, p.vacant, p.holders.map((h: Resource) => h.person.name)]), [
       [DEMO.chair, false, ['Jutta Reiter']],
     ], 'via the tree: the chair and its holder');
 
-    const agency = await get(`/v1/organisations/${DEMO.regionalagentur}/tree?at=2016-06-22`);
+    const agency = await get(`/v1/organisations/${DEMO.regionalagentur}/tree?at=2016-06-22&members=true`);
     t.same(
       agency.root.units.map((u: Resource) => [u.id, u.posts[0]?.holders[0]?.person.name]),
       [[DEMO.facharbeitskreis, 'Jutta Reiter']],
@@ -116,7 +117,7 @@ t.test(`the demo story, day by day, on ${DATABASE_KIND}`, async (t) => {
   });
 
   await t.test('the MAIS on 2016-06-22: two departments, the Referate with their people', async (t) => {
-    const tree = await get(`/v1/organisations/${DEMO.mais}/tree?at=2016-06-22`);
+    const tree = await get(`/v1/organisations/${DEMO.mais}/tree?at=2016-06-22&members=true`);
     t.equal(tree.at, '2016-06-22');
     t.equal(tree.existed, true);
     t.equal(tree.root.abbreviation, 'MAIS');
@@ -140,15 +141,15 @@ t.test(`the demo story, day by day, on ${DATABASE_KIND}`, async (t) => {
   });
 
   await t.test('after the 2017 split: the MAIS is gone, the MAGS and the MKFFI hold its departments', async (t) => {
-    const mais = await get(`/v1/organisations/${DEMO.mais}/tree?at=2018-01-01`);
+    const mais = await get(`/v1/organisations/${DEMO.mais}/tree?at=2018-01-01&members=true`);
     t.equal(mais.existed, false, 'the MAIS no longer existed in 2018');
     t.same(outline(mais.root), leaf(DEMO.mais), 'and its tree is empty');
 
-    const lastDay = await get(`/v1/organisations/${DEMO.mais}/tree?at=2017-06-29`);
+    const lastDay = await get(`/v1/organisations/${DEMO.mais}/tree?at=2017-06-29&members=true`);
     t.equal(lastDay.existed, true, 'on 2017-06-29, its last day, it still existed');
     t.same(lastDay.root.units.map((u: Resource) => u.id), [DEMO.labour, DEMO.integration], 'with both departments');
 
-    const mags = await get(`/v1/organisations/${DEMO.mags}/tree?at=2018-01-01`);
+    const mags = await get(`/v1/organisations/${DEMO.mags}/tree?at=2018-01-01&members=true`);
     t.equal(mags.existed, true);
     t.same(outline(mags.root), {
       id: DEMO.mags,
@@ -163,12 +164,12 @@ t.test(`the demo story, day by day, on ${DATABASE_KIND}`, async (t) => {
         },
       ],
     }, 'the MAGS: the labour department with the two Referate');
-    const mkffi = await get(`/v1/organisations/${DEMO.mkffi}/tree?at=2018-01-01`);
+    const mkffi = await get(`/v1/organisations/${DEMO.mkffi}/tree?at=2018-01-01&members=true`);
     t.same(outline(mkffi.root), { id: DEMO.mkffi, posts: [], members: [], units: [leaf(DEMO.integration)] }, 'the MKFFI: the integration department');
 
-    const firstDay = await get(`/v1/organisations/${DEMO.mags}/tree?at=2017-06-30`);
+    const firstDay = await get(`/v1/organisations/${DEMO.mags}/tree?at=2017-06-30&members=true`);
     t.same(firstDay.root.units.map((u: Resource) => u.id), [DEMO.labour], 'from 2017-06-30, the first day of the MAGS');
-    const dayBefore = await get(`/v1/organisations/${DEMO.mags}/tree?at=2017-06-29`);
+    const dayBefore = await get(`/v1/organisations/${DEMO.mags}/tree?at=2017-06-29&members=true`);
     t.equal(dayBefore.existed, false, 'the day before, the MAGS did not exist yet');
     t.same(dayBefore.root.units, [], 'and had no departments');
   });
@@ -262,7 +263,7 @@ t.test(`successions, certainty and organisation events on ${DATABASE_KIND}`, asy
     t.same((await on('2016-06-30')).map((h: Resource) => h.certainty), ['certain'], 'on 2016-06-30, the last day of June, it has begun whatever the day: certain');
     t.same((await on('2016-07-01')).map((h: Resource) => [h.assignmentId, h.certainty]), [[holding.id, 'certain']], 'on 2016-07-01: certain');
     t.same(await on('2016-05-31'), [], 'before June 2016: not a holder');
-    const tree = await get(`/v1/organisations/${post.organisationId}/tree?at=2016-06-10`);
+    const tree = await get(`/v1/organisations/${post.organisationId}/tree?at=2016-06-10&members=true`);
     t.equal(tree.root.posts[0].holders[0].certainty, 'possible', 'the tree says the same');
     const members = await get(`/v1/organisations/${post.organisationId}/members?at=2016-07-01`);
     t.equal(members.items[0].certainty, 'certain', 'and so do the members');
@@ -284,11 +285,11 @@ t.test(`successions, certainty and organisation events on ${DATABASE_KIND}`, asy
     t.same(res.body.event.originalIds, [unit.id]);
     t.same(res.body.event.resultingIds, [unit.id]);
 
-    const before = await get(`/v1/organisations/${unit.id}/tree?at=2017-12-31`);
+    const before = await get(`/v1/organisations/${unit.id}/tree?at=2017-12-31&members=true`);
     t.equal(before.root.name, 'Referat Berufliche Bildung', 'on 2017-12-31 the tree shows the old name');
-    const after = await get(`/v1/organisations/${unit.id}/tree?at=2018-01-01`);
+    const after = await get(`/v1/organisations/${unit.id}/tree?at=2018-01-01&members=true`);
     t.equal(after.root.name, 'Referat Berufliche Bildung und Weiterbildung', 'from 2018-01-01 the new one');
-    const fromAbove = await get(`/v1/organisations/${parent.id}/tree?at=2010-06-01`);
+    const fromAbove = await get(`/v1/organisations/${parent.id}/tree?at=2010-06-01&members=true`);
     t.equal(fromAbove.root.units[0]?.name, 'Referat Berufliche Bildung', 'the parent’s tree names the unit as it was named that day');
 
     const stored = await get(`/v1/organisations/${unit.id}`);
@@ -352,15 +353,15 @@ t.test(`successions, certainty and organisation events on ${DATABASE_KIND}`, asy
       'the sub-unit’s link ends on the last day',
     );
 
-    const lastDay = await get(`/v1/organisations/${doomed.id}/tree?at=2019-06-30`);
+    const lastDay = await get(`/v1/organisations/${doomed.id}/tree?at=2019-06-30&members=true`);
     t.equal(lastDay.existed, true);
     t.same(lastDay.root.units.map((u: Resource) => u.id), [sub.id], 'on its last day with its sub-unit');
     t.equal(lastDay.root.members.length, 3);
-    const gone = await get(`/v1/organisations/${doomed.id}/tree?at=2019-07-01`);
+    const gone = await get(`/v1/organisations/${doomed.id}/tree?at=2019-07-01&members=true`);
     t.equal(gone.existed, false, 'the day after, it no longer exists');
     t.same(gone.root.units, [], 'without sub-units');
     t.same(gone.root.members, [], 'without members');
-    const above = await get(`/v1/organisations/${parent.id}/tree?at=2019-07-01`);
+    const above = await get(`/v1/organisations/${parent.id}/tree?at=2019-07-01&members=true`);
     t.same(above.root.units, [], 'and it is gone from its parent’s tree');
     const after = await get(`/v1/organisations/${doomed.id}/members?at=2019-07-01&includeSubUnits=true`);
     t.same(after.items, [], 'nobody is a member after the dissolution');
@@ -416,12 +417,19 @@ t.test(`the tree the database writes matches its schema and the member lists on 
   const roots = [top.id, DEMO.mais, DEMO.regionalagentur, DEMO.gib, DEMO.mags];
   const days = ['2001-06-01', '2002-03-20', '2002-05-10', '2003-01-01', '2016-06-22', '2016-07-01', '2018-01-01'];
   let compared = 0;
+  const withoutMembers = (unit: Resource): Resource => {
+    const { members: _, ...rest } = unit;
+    return { ...rest, units: (unit.units as Resource[]).map(withoutMembers) } as Resource;
+  };
   for (const root of roots) {
     for (const at of days) {
-      const res = await read(request, `/v1/organisations/${root}/tree?at=${at}`);
+      const chart = await read(request, `/v1/organisations/${root}/tree?at=${at}`);
+      t.same(tree.parse(chart.body), chart.body, `${root} on ${at}, the chart: exactly the schema's fields and types`);
+      const res = await read(request, `/v1/organisations/${root}/tree?at=${at}&members=true`);
       t.equal(res.status, 200);
       t.match(res.headers['content-type'], /^application\/json/);
-      t.same(tree.parse(res.body), res.body, `${root} on ${at}: exactly the schema's fields and types`);
+      t.same(tree.parse(res.body), res.body, `${root} on ${at}, with members: exactly the schema's fields and types`);
+      t.same(chart.body.root, withoutMembers(res.body.root), 'the chart is the team page without its members');
       const members = await read(request, `/v1/organisations/${root}/members?at=${at}&includeSubUnits=true`);
       const expected = (members.body.items as Resource[]).map(({ organisationName: _, ...h }) => h).sort(byId);
       t.strictSame(holdingsOf(res.body.root).sort(byId), expected, `${root} on ${at}: the same holdings as the member list`);
@@ -429,6 +437,7 @@ t.test(`the tree the database writes matches its schema and the member lists on 
     }
   }
   t.ok(compared > 20, `${compared} holdings compared`);
+  assertValidationProblem(t, await read(request, `/v1/organisations/${top.id}/tree?members=yes`), '/members', 'query');
 
   const chart = (await read(request, `/v1/organisations/${top.id}/tree?at=2002-05-10`)).body;
   t.equal(chart.root.name, 'Zentrale "Nord" \\ Süd', 'quotes and backslashes survive the database\'s JSON');
@@ -450,7 +459,7 @@ t.test(`the tree the database writes matches its schema and the member lists on 
     'holders by start, partial dates as sent, possible within a partial start',
   );
   t.equal(
-    (await read(request, `/v1/organisations/${top.id}/tree?at=2003-01-01`)).body.root.units[0].posts[0].holders[0].certainty,
+    (await read(request, `/v1/organisations/${top.id}/tree?at=2003-01-01&members=true`)).body.root.units[0].posts[0].holders[0].certainty,
     'certain',
     'certain once the partial start is past',
   );
