@@ -67,16 +67,8 @@ export default fp(
 
     app.decorateRequest('principal', null as unknown as Principal);
 
-    app.addHook('onRequest', async (request: FastifyRequest) => {
-      let principal = ANONYMOUS;
-      const header = request.headers.authorization;
-      if (header !== undefined) {
-        const match = /^Bearer\s+(\S{16,512})\s*$/i.exec(header);
-        if (!match) throw unauthorized('Send the key as "Authorization: Bearer <key>".');
-        const key = await lookup(match[1]!);
-        if (!key) throw unauthorized('The key is unknown, revoked or expired.');
-        principal = { role: key.role, keyId: key.id, name: key.name, scopes: key.scopes.length ? key.scopes : null };
-      }
+    /** Who may do what: the principal is set, then the route's access (and `asOf`'s) is checked. */
+    function authorise(request: FastifyRequest, principal: Principal): void {
       request.principal = principal;
       request.actor = principal.keyId ? `${principal.name} (key ${principal.keyId})` : principal.name;
 
@@ -94,12 +86,35 @@ export default fp(
         }
         throw new Problem('forbidden', `A ${principal.role} key may not use ${what}.`);
       }
+    }
+
+    // A callback hook, not an async one: most reads come without a key and need no promise.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const proceed = (principal: Principal) => {
+        try {
+          authorise(request, principal);
+        } catch (error) {
+          return done(error as Error);
+        }
+        done();
+      };
+      const header = request.headers.authorization;
+      if (header === undefined) return proceed(ANONYMOUS);
+      const match = /^Bearer\s+(\S{16,512})\s*$/i.exec(header);
+      if (!match) return done(unauthorized('Send the key as "Authorization: Bearer <key>".'));
+      lookup(match[1]!).then(
+        (key) =>
+          key
+            ? proceed({ role: key.role, keyId: key.id, name: key.name, scopes: key.scopes.length ? key.scopes : null })
+            : done(unauthorized('The key is unknown, revoked or expired.')),
+        (error: Error) => done(error),
+      );
     });
 
     // Every response leaves with only what its audience may read (contact details by visibility).
     // A request refused before it has a principal (a malformed or unknown key) is shaped as anonymous.
-    app.addHook('preSerialization', async (request: FastifyRequest, _reply, payload: unknown) =>
-      payload && typeof payload === 'object' ? shapeForRole(payload, (request.principal ?? ANONYMOUS).role) : payload,
+    app.addHook('preSerialization', (request: FastifyRequest, _reply, payload: unknown, done) =>
+      done(null, payload && typeof payload === 'object' ? shapeForRole(payload, (request.principal ?? ANONYMOUS).role) : payload),
     );
   },
   { name: 'auth', dependencies: ['database'] },

@@ -48,9 +48,9 @@ function addVary(reply: FastifyReply, ...fields: string[]): void {
  */
 export default fp(
   async function etag(app: FastifyInstance) {
-    app.addHook('onSend', async (request, reply, payload) => {
-      if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
-      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return done(null, payload);
+      if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
       let tag = reply.getHeader('etag') as string | undefined;
       if (tag === undefined) {
         tag = etagOfBytes(payload);
@@ -62,9 +62,9 @@ export default fp(
       if (tagListMatches(request.headers['if-none-match'], tag)) {
         reply.code(304);
         reply.removeHeader('content-length');
-        return '';
+        return done(null, '');
       }
-      return payload;
+      done(null, payload);
     });
   },
   { name: 'etag' },

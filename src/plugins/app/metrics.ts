@@ -46,11 +46,13 @@ export default fp(
       },
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
-      if (route === '/metrics') return;
-      requests.inc({ route, method: request.method, status: String(reply.statusCode) });
-      latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      if (route !== '/metrics') {
+        requests.inc({ route, method: request.method, status: String(reply.statusCode) });
+        latency.observe({ route, method: request.method }, reply.elapsedTime / 1000);
+      }
+      done();
     });
 
     app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
