@@ -175,6 +175,10 @@ export async function openLoggedPostgres(url: string, logger: Logger, max = 10):
     ...base,
     db,
     rows: async <T>(query: SQL, executor: Executor = db) => (await executor.execute(query)) as unknown as T[],
+    preparedRows: async <T>(text: string, params: unknown[]) => {
+      logger.logQuery(text, params);
+      return base.preparedRows<T>(text, params);
+    },
   };
 }
 

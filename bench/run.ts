@@ -112,7 +112,8 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
     const bare = postgres(url, { max: 20, onnotice: () => {} });
     replay = async (statements) => {
       let last: unknown;
-      for (const s of statements) last = await bare.unsafe(s.sql, s.params as never[]);
+      // Named statements, as Rolebook's prepared reads use: the baseline gets the plan cache too.
+      for (const s of statements) last = await bare.unsafe(s.sql, s.params as never[], { prepare: true });
       return last;
     };
     close = async () => {
@@ -135,6 +136,10 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
       poolSize: 1,
       rows: async <T>(query: Parameters<Database['rows']>[0], executor: Executor = db) =>
         ((await executor.execute(query)) as unknown as { rows: T[] }).rows,
+      preparedRows: async <T>(text: string, params: unknown[]) => {
+        logger.logQuery(text, params);
+        return (await client.query<T>(text, params)).rows;
+      },
       ping: async () => void (await client.query('SELECT 1')),
       close: async () => client.close(),
     };

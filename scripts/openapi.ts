@@ -19,6 +19,9 @@ const noDatabase: Database = {
   rows: async () => {
     throw new Error('no database');
   },
+  preparedRows: async () => {
+    throw new Error('no database');
+  },
   ping: async () => {},
   close: async () => {},
 };

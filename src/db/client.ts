@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
@@ -25,6 +25,11 @@ export interface Database {
   readonly poolSize: number;
   /** Raw SQL returning rows, the same shape on both drivers. */
   rows<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /**
+   * SQL text with `$n` parameters on the shared connection(s), as a named statement where the
+   * driver keeps them (PostgreSQL): planned once per connection. For src/db/prepared.ts.
+   */
+  preparedRows<T = Record<string, unknown>>(text: string, params: unknown[]): Promise<T[]>;
   /** Succeeds when the database answers a query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +43,11 @@ export interface PgliteOptions {
 }
 
 export const PGLITE_EXTENSIONS = { btree_gist, pg_trgm, unaccent };
+
+/** Dates and times as the text PostgreSQL sends, as drizzle's PGlite driver reads them. */
+const AS_DRIZZLE_READS = Object.fromEntries(
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE].map((type) => [type, (value: string) => value]),
+);
 
 /**
  * The floor of search's word similarity, set for every session: the trigram index's `%>` finds the
@@ -64,6 +74,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     poolSize: 1,
     rows: async <T>(query: SQL, executor: Executor = db) =>
       ((await executor.execute(query)) as unknown as { rows: T[] }).rows,
+    preparedRows: async <T>(text: string, params: unknown[]) => (await client.query<T>(text, params, { parsers: AS_DRIZZLE_READS })).rows,
     ping: async () => {
       await client.query('SELECT 1');
     },
@@ -105,6 +116,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database &
     poolSize: options.max ?? 10,
     rows: async <T>(query: SQL, executor: Executor = db) =>
       (await executor.execute(query)) as unknown as T[],
+    preparedRows: async <T>(text: string, params: unknown[]) =>
+      (await client.unsafe(text, params as never[], { prepare: true })) as unknown as T[],
     ping: async () => {
       await client`SELECT 1`;
     },

@@ -1,4 +1,6 @@
-import type { Executor } from './client.js';
+import { fillPlaceholders, sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Database, Executor } from './client.js';
 
 /**
  * Hot reads compose their SQL once. drizzle spends longer building a query (walking the schema,
@@ -21,4 +23,24 @@ export function prepared<Query>(db: Executor, name: string, build: (db: Executor
   let query = queries.get(name) as Query | undefined;
   if (query === undefined) queries.set(name, (query = build(db, name)));
   return query;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Raw SQL compiled and prepared once, for reads too big for drizzle's query builder (the tree).
+ * `build` writes the statement from its inputs: from placeholders when the statement is compiled
+ * for the shared connections, where it then runs as a named statement with the values bound; from
+ * the values themselves in a transaction (an `asOf` read), where it runs unprepared as before.
+ * Only the values may differ from call to call, never the statement's shape.
+ */
+export function preparedSql<Values extends Record<string, unknown>>(build: (inputs: Record<keyof Values, unknown>) => SQL) {
+  let compiled: { sql: string; params: unknown[] } | undefined;
+  return async function run<T>(database: Database, db: Executor, values: Values): Promise<T[]> {
+    if (db !== database.db) return database.rows<T>(build(values), db);
+    compiled ??= dialect.sqlToQuery(
+      build(Object.fromEntries(Object.keys(values).map((name) => [name, sql.placeholder(name)])) as Record<keyof Values, unknown>),
+    );
+    return database.preparedRows<T>(compiled.sql, fillPlaceholders(compiled.params, values));
+  };
 }

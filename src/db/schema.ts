@@ -372,6 +372,8 @@ export const assignments = pgTable(
   },
   (t) => [
     index('assignments_organisation_span_idx').using('gist', t.organisationId, t.possibleSpan),
+    // The holders of a chart's posts on a day, without reading the (many more) memberships.
+    index('assignments_holder_span_idx').using('gist', t.organisationId, t.possibleSpan).where(sql`post_id IS NOT NULL`),
     index('assignments_post_span_idx').using('gist', t.postId, t.possibleSpan),
     index('assignments_person_span_idx').using('gist', t.personId, t.possibleSpan),
     foreignKey({

@@ -84,7 +84,7 @@ export async function postHoldings(db: Executor, postId: string, day: string | u
  * The database's twin of a Holding, as JSON, for reads the database writes whole (the tree): the
  * same fields, names and order as holdings() maps them, over `assignments a` joined to `people pe`.
  */
-export function holdingJson(day: string): SQL {
+export function holdingJson(day: unknown): SQL {
   return sql`json_build_object(
     'assignmentId', a.id,
     'person', json_build_object('id', pe.id, 'name', concat_ws(' ', pe.honorific_prefix, pe.given_name, pe.family_name)),

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Executor } from '../../../db/client.js';
+import { preparedSql } from '../../../db/prepared.js';
 import { holdingJson, holdings, inOrganisations } from '../assignments/holdings.js';
 
 interface UnitRow {
@@ -14,7 +15,7 @@ interface UnitRow {
 }
 
 /** `units`: the sub-units of an organisation on a day, recursively, as attached that day. */
-function unitsCte(rootId: string, day: string, recursive: boolean): SQL {
+function unitsCte(rootId: unknown, day: unknown, recursive: boolean): SQL {
   return sql`units AS (
       SELECT o.id, NULL::uuid AS parent_id, 0 AS depth, ARRAY[o.id] AS path
         FROM organisations o WHERE o.id = ${rootId}
@@ -38,6 +39,54 @@ export async function unitsOn(database: Database, db: Executor, rootId: string, 
      ORDER BY depth, lower(name), id`, db);
 }
 
+/** The chart's statement; its shape differs with `withMembers`, its values are the root and the day. */
+const treeStatement = (withMembers: boolean) =>
+  preparedSql<{ root: string; day: string }>(({ root, day }) =>
+    sql`
+      WITH RECURSIVE ${unitsCte(root, day, true)},
+      held AS (
+        SELECT a.organisation_id, a.post_id, ${holdingJson(day)} AS holding, a.start_date, pe.sort_name, a.id
+          FROM units u
+          JOIN assignments a ON a.organisation_id = u.id AND a.possible_span @> ${day}::date
+                            ${withMembers ? sql`` : sql`AND a.post_id IS NOT NULL`}
+          JOIN people pe ON pe.id = a.person_id
+      ),
+      -- Each list in the order holdings() gives, sorted per post and unit: one sort of all holdings
+      -- by name cost more than the rest of the chart (collation-aware comparisons).
+      holders AS (
+        SELECT post_id, json_agg(holding ORDER BY start_date NULLS FIRST, sort_name, id) AS list
+          FROM held WHERE post_id IS NOT NULL GROUP BY post_id
+      ),
+      members AS (
+        SELECT organisation_id, json_agg(holding ORDER BY start_date NULLS FIRST, sort_name, id) AS list
+          FROM held WHERE post_id IS NULL GROUP BY organisation_id
+      ),
+      unit_posts AS (
+        SELECT p.organisation_id,
+               json_agg(json_build_object('id', p.id, 'label', p.label, 'maxHolders', p.max_holders,
+                                          'vacant', h.list IS NULL, 'holders', coalesce(h.list, '[]'::json))
+                        ORDER BY p.sort_label, p.id) AS list
+          FROM units u JOIN posts p ON p.organisation_id = u.id LEFT JOIN holders h ON h.post_id = p.id
+         GROUP BY p.organisation_id
+      ),
+      named AS MATERIALIZED (
+        SELECT u.id, u.parent_id, u.depth, o.possible_span @> ${day}::date AS existed,
+               rb_organisation_name_on(o.id, ${day}::date) AS name, o.abbreviation, o.classification, o.location
+          FROM units u JOIN organisations o ON o.id = u.id
+      )
+      SELECT n.id, n.parent_id, n.existed,
+             json_build_object('id', n.id, 'name', n.name, 'abbreviation', n.abbreviation,
+                               'classification', n.classification, 'location', n.location,
+                               'posts', coalesce(up.list, '[]'::json)
+                               ${withMembers ? sql`, 'members', coalesce(m.list, '[]'::json)` : sql``})::text AS json
+        FROM named n
+        LEFT JOIN unit_posts up ON up.organisation_id = n.id
+        LEFT JOIN members m ON m.organisation_id = n.id
+       ORDER BY n.depth, lower(n.name), n.id`,
+  );
+const chartOnly = treeStatement(false);
+const chartWithMembers = treeStatement(true);
+
 /**
  * The organisation chart on a day as JSON text, built by the database in one statement: the units
  * recursively, each with its posts and their holders, and with `withMembers` the members without a
@@ -55,44 +104,11 @@ export async function treeJsonOn(
   day: string,
   withMembers: boolean,
 ): Promise<{ existed: boolean; root: string } | undefined> {
-  const rows = await database.rows<{ id: string; parent_id: string | null; existed: boolean; json: string }>(sql`
-    WITH RECURSIVE ${unitsCte(rootId, day, true)},
-    held AS (
-      SELECT a.organisation_id, a.post_id, ${holdingJson(day)} AS holding,
-             row_number() OVER (ORDER BY a.start_date NULLS FIRST, pe.sort_name, a.id) AS rank
-        FROM units u
-        JOIN assignments a ON a.organisation_id = u.id AND a.possible_span @> ${day}::date
-        JOIN people pe ON pe.id = a.person_id
-       WHERE ${withMembers} OR a.post_id IS NOT NULL
-    ),
-    holders AS (
-      SELECT post_id, json_agg(holding ORDER BY rank) AS list FROM held WHERE post_id IS NOT NULL GROUP BY post_id
-    ),
-    members AS (
-      SELECT organisation_id, json_agg(holding ORDER BY rank) AS list FROM held WHERE post_id IS NULL GROUP BY organisation_id
-    ),
-    unit_posts AS (
-      SELECT p.organisation_id,
-             json_agg(json_build_object('id', p.id, 'label', p.label, 'maxHolders', p.max_holders,
-                                        'vacant', h.list IS NULL, 'holders', coalesce(h.list, '[]'::json))
-                      ORDER BY p.sort_label, p.id) AS list
-        FROM units u JOIN posts p ON p.organisation_id = u.id LEFT JOIN holders h ON h.post_id = p.id
-       GROUP BY p.organisation_id
-    ),
-    named AS MATERIALIZED (
-      SELECT u.id, u.parent_id, u.depth, o.possible_span @> ${day}::date AS existed,
-             rb_organisation_name_on(o.id, ${day}::date) AS name, o.abbreviation, o.classification, o.location
-        FROM units u JOIN organisations o ON o.id = u.id
-    )
-    SELECT n.id, n.parent_id, n.existed,
-           json_build_object('id', n.id, 'name', n.name, 'abbreviation', n.abbreviation,
-                             'classification', n.classification, 'location', n.location,
-                             'posts', coalesce(up.list, '[]'::json)
-                             ${withMembers ? sql`, 'members', coalesce(m.list, '[]'::json)` : sql``})::text AS json
-      FROM named n
-      LEFT JOIN unit_posts up ON up.organisation_id = n.id
-      LEFT JOIN members m ON m.organisation_id = n.id
-     ORDER BY n.depth, lower(n.name), n.id`, db);
+  const rows = await (withMembers ? chartWithMembers : chartOnly)<{ id: string; parent_id: string | null; existed: boolean; json: string }>(
+    database,
+    db,
+    { root: rootId, day },
+  );
   if (rows.length === 0) return undefined;
   // Rows come parents first, siblings in order: from the last row back, every unit's children are
   // complete before the unit itself is closed with them.

@@ -1,0 +1,1 @@
+CREATE INDEX "assignments_holder_span_idx" ON "assignments" USING gist ("organisation_id","possible_span") WHERE post_id IS NOT NULL;
