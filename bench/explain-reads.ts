@@ -21,7 +21,8 @@ import { sql } from 'drizzle-orm';
 import { openPostgres } from '../src/db/client.js';
 import { postHoldings } from '../src/routes/v1/assignments/holdings.js';
 import { listAssignments } from '../src/routes/v1/assignments/queries.js';
-import { membersOn, treeJsonOn, unitsOn } from '../src/routes/v1/organisations/day-queries.js';
+import { chartJsonOn } from '../src/routes/v1/organisations/chart.js';
+import { membersOn, unitsOn } from '../src/routes/v1/organisations/day-queries.js';
 import { listPeople } from '../src/routes/v1/people/queries.js';
 import { loadPost } from '../src/routes/v1/posts/queries.js';
 import { generateForBench } from './generate.js';
@@ -99,7 +100,7 @@ export async function explainReads(url: string, options: { at: string; requests:
       name: 'organisation tree of a top unit on a day',
       url: treeUrls[0]!,
       urls: treeUrls,
-      direct: (i) => treeJsonOn(plain, db, targets.roots[i % targets.roots.length]!.id, at, false),
+      direct: (i) => chartJsonOn(plain, db, targets.roots[i % targets.roots.length]!.id, at, false),
     },
     {
       name: 'members of a top unit with includeSubUnits',

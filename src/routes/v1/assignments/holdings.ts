@@ -80,18 +80,4 @@ export async function postHoldings(db: Executor, postId: string, day: string | u
   return rows.map(presentHolding);
 }
 
-/**
- * The database's twin of a Holding, as JSON, for reads the database writes whole (the tree): the
- * same fields, names and order as holdings() maps them, over `assignments a` joined to `people pe`.
- */
-export function holdingJson(day: unknown): SQL {
-  return sql`json_build_object(
-    'assignmentId', a.id,
-    'person', json_build_object('id', pe.id, 'name', concat_ws(' ', pe.honorific_prefix, pe.given_name, pe.family_name)),
-    'organisationId', a.organisation_id, 'postId', a.post_id, 'role', a.role,
-    'startDate', rb_partial_date_text(a.start_date, a.start_precision),
-    'endDate', rb_partial_date_text(a.end_date, a.end_precision),
-    'certainty', CASE WHEN a.certain_span @> ${day}::date THEN 'certain' ELSE 'possible' END)`;
-}
-
 export const inOrganisations = (ids: string[]) => inArray(assignments.organisationId, ids);

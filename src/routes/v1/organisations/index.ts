@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { today } from '../../../domain/partial-date.js';
 import { notFound, problemResponses } from '../../../http/problem.js';
 import { idParams } from '../../../http/schemas.js';
-import { membersOn, treeJsonOn } from './day-queries.js';
+import { chartJsonOn } from './chart.js';
+import { membersOn } from './day-queries.js';
 import organisationEventRoutes from './events.js';
 import { members, membersQuery, tree, treeQuery } from './day-schemas.js';
 import { registerListRoute, registerResourceRoutes } from '../../../http/resource.js';
@@ -64,9 +65,9 @@ async function organisationDayRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const at = request.query.at ?? today();
-      const found = await request.read((db) => treeJsonOn(app.database, db, request.params.id, at, request.query.members));
+      const found = await request.read((db) => chartJsonOn(app.database, db, request.params.id, at, request.query.members));
       if (!found) throw notFound('organisation', request.params.id);
-      // Already JSON, written by the database: fastify sends a string as it is (see treeJsonOn).
+      // Already JSON (chart.ts): fastify sends a string as it is.
       return reply
         .type('application/json; charset=utf-8')
         .send(`{"at":${JSON.stringify(at)},"existed":${found.existed},"root":${found.root}}` as never);
