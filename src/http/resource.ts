@@ -34,20 +34,23 @@ export interface ResourceDefinition<Input extends Record<string, unknown>, Repre
   /** Other media types GET /{id} answers, by `Accept` (JSON stays the default). */
   alternatives?: Array<Alternative<Representation>>;
   /** Read-only data GET /{id} shows with the record (a person's roles on a day). */
-  embedded?: Embedded<Representation>;
+  embedded?: Embedded;
 }
 
 /**
  * Data about a record that GET /{id} shows with it but that is not the record: PATCH neither
  * edits nor compares it (see etagWithEmbedded), POST and PATCH answers leave it out.
  */
-export interface Embedded<Representation> {
+export interface Embedded {
   /** The query parameters it takes, besides `asOf`. */
   query: Record<string, z.ZodType>;
   /** The GET answer: the representation with the embedded fields. */
   representation: z.ZodType;
-  /** Runs in the same read as the record's load (so `asOf` holds for it too). */
-  load(db: Executor, record: Representation, query: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * Runs in the same read as the record's load (so `asOf` holds for it too), and at the same time
+   * on the shared connections: it needs the record's id only.
+   */
+  load(db: Executor, id: string, query: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** Another representation of a record, chosen by `Accept` (a vCard of a person). */
@@ -162,10 +165,15 @@ export function registerResourceRoutes<Input extends Record<string, unknown>, Re
       if (!mediaType) throw new Problem('not-acceptable', `A ${name} is available as ${offered.join(' or ')}.`, { available: offered });
       const alternative = alternatives.find((a) => a.mediaType === mediaType);
       const answer = await request.read(async (db) => {
-        const found = await def.load(db, request.params.id);
-        if (!found) return undefined;
-        if (alternative) return { found, text: await alternative.render(db, found, request) };
-        return { found, extra: await embedded?.load(db, found, request.query as Record<string, unknown>) };
+        if (alternative) {
+          const found = await def.load(db, request.params.id);
+          return found && { found, text: await alternative.render(db, found, request) };
+        }
+        const [found, extra] = await Promise.all([
+          def.load(db, request.params.id),
+          embedded?.load(db, request.params.id, request.query as Record<string, unknown>),
+        ]);
+        return found && { found, extra };
       });
       if (!answer) throw notFound(name, request.params.id);
       if (alternative) {

@@ -151,28 +151,38 @@ export async function chartJsonOn(
   const holders = grouped(held, HOLDER);
   const members = grouped(held, MEMBER);
 
-  const postJson = (post: StructureRow): string => {
-    const held = holders.get(post.id) ?? [];
-    return (
-      `{"id":"${post.id}","label":${text(post.name)},"maxHolders":${post.max_holders ?? 'null'},"vacant":${held.length === 0},` +
-      `"holders":[${held.map((h) => holdingJson(h, post.id)).join(',')}]}`
-    );
-  };
-  // Units come parents first, siblings in order: from the last one back, each unit's sub-units are
-  // written before the unit itself.
-  const written = new Map<string, string[]>();
-  let root = '';
-  for (let i = units.length - 1; i >= 0; i--) {
-    const unit = units[i]!;
-    const json =
+  // The text is written once, in order, into one list of parts: nesting strings into their parents
+  // would copy every holding once per level (a 1 MB chart, six levels deep).
+  const subUnits = grouped(units, UNIT);
+  const parts: string[] = [];
+  const comma = (i: number) => (i > 0 ? ',' : '');
+  const writeUnit = (unit: StructureRow): void => {
+    parts.push(
       `{"id":"${unit.id}","name":${text(unit.name)},"abbreviation":${text(unit.a)},` +
-      `"classification":${text(unit.classification)},"location":${text(unit.location)},` +
-      `"posts":[${(posts.get(unit.id) ?? []).map(postJson).join(',')}],` +
-      (withMembers ? `"members":[${(members.get(unit.id) ?? []).map((m) => holdingJson(m, null)).join(',')}],` : '') +
-      `"units":[${(written.get(unit.id) ?? []).reverse().join(',')}]}`;
-    if (unit.parent_id === null) root = json;
-    else if (written.has(unit.parent_id)) written.get(unit.parent_id)!.push(json);
-    else written.set(unit.parent_id, [json]);
-  }
+        `"classification":${text(unit.classification)},"location":${text(unit.location)},"posts":[`,
+    );
+    for (const [i, post] of (posts.get(unit.id) ?? []).entries()) {
+      const held = holders.get(post.id) ?? [];
+      parts.push(
+        `${comma(i)}{"id":"${post.id}","label":${text(post.name)},"maxHolders":${post.max_holders ?? 'null'},` +
+          `"vacant":${held.length === 0},"holders":[`,
+      );
+      for (const [k, holder] of held.entries()) parts.push(comma(k) + holdingJson(holder, post.id));
+      parts.push(']}');
+    }
+    if (withMembers) {
+      parts.push('],"members":[');
+      for (const [k, member] of (members.get(unit.id) ?? []).entries()) parts.push(comma(k) + holdingJson(member, null));
+    }
+    parts.push('],"units":[');
+    for (const [i, sub] of (subUnits.get(unit.id) ?? []).entries()) {
+      if (i > 0) parts.push(',');
+      writeUnit(sub);
+    }
+    parts.push(']}');
+  };
+  // Units come parents first, then each level by name: the root is the first.
+  writeUnit(units[0]!);
+  const root = parts.join('');
   return { existed: units[0]!.existed === true, root };
 }

@@ -36,9 +36,9 @@ export default async function peopleRoutes(app: FastifyInstance) {
     embedded: {
       query: { at: onDay },
       representation: person.extend(currentRoles).meta({ id: 'PersonWithRoles' }),
-      load: async (db, found, query) => {
+      load: async (db, id, query) => {
         const at = typeof query.at === 'string' ? query.at : today();
-        return { at, currentRoles: await rolesOn(db, found.id, at) };
+        return { at, currentRoles: await rolesOn(db, id, at) };
       },
     },
   });
