@@ -16,11 +16,10 @@ import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import autocannon from 'autocannon';
 import type { Logger } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import Fastify, { type FastifyInstance } from 'fastify';
 import postgres from 'postgres';
 import { buildApp } from '../src/app.js';
-import { schema, type Database, type Executor } from '../src/db/client.js';
+import type { Database } from '../src/db/client.js';
 import { insertKey } from '../src/db/keys.js';
 import { runWrite } from '../src/db/write.js';
 import { seedDemoDataIfEmpty } from '../src/demo/seed.js';
@@ -124,25 +123,12 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
       else if (!generated) await dropEmpty();
     };
   } else {
-    const { openPglite } = await import('../src/db/client.js');
+    const { openPglite, pgliteDatabase } = await import('../src/db/client.js');
     const { migrate } = await import('../src/db/migrate.js');
     const opened = generated?.pglite ? undefined : await openPglite();
     const client: PGlite = generated?.pglite ?? opened!.client;
     if (opened) await migrate(opened);
-    const db = drizzlePglite(client, { schema, logger: logger as unknown as Logger }) as unknown as Executor;
-    database = {
-      kind: 'pglite',
-      db,
-      poolSize: 1,
-      rows: async <T>(query: Parameters<Database['rows']>[0], executor: Executor = db) =>
-        ((await executor.execute(query)) as unknown as { rows: T[] }).rows,
-      preparedRows: async <T>(text: string, params: unknown[]) => {
-        logger.logQuery(text, params);
-        return (await client.query<T>(text, params)).rows;
-      },
-      ping: async () => void (await client.query('SELECT 1')),
-      close: async () => client.close(),
-    };
+    database = pgliteDatabase(client, logger as unknown as Logger);
     replay = async (statements) => {
       let last: unknown;
       for (const s of statements) last = (await client.query(s.sql, s.params as unknown[])).rows;

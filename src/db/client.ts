@@ -3,7 +3,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import type { SQL } from 'drizzle-orm';
+import type { Logger, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -66,7 +66,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     extensions: PGLITE_EXTENSIONS,
   });
   for (const [name, value] of Object.entries(SESSION_SETTINGS)) await client.query('SELECT set_config($1, $2, false)', [name, value]);
-  const db = drizzlePglite(client, { schema }) as unknown as Executor;
+  return pgliteDatabase(client);
+}
+
+/** The Database over an open PGlite client; `logger` is drizzle's (the benchmarks capture SQL with it). */
+export function pgliteDatabase(client: PGlite, logger?: Logger): Database & { client: PGlite } {
+  const db = drizzlePglite(client, { schema, ...(logger ? { logger } : {}) }) as unknown as Executor;
   return {
     kind: 'pglite',
     db,
@@ -74,7 +79,10 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     poolSize: 1,
     rows: async <T>(query: SQL, executor: Executor = db) =>
       ((await executor.execute(query)) as unknown as { rows: T[] }).rows,
-    preparedRows: async <T>(text: string, params: unknown[]) => (await client.query<T>(text, params, { parsers: AS_DRIZZLE_READS })).rows,
+    preparedRows: async <T>(text: string, params: unknown[]) => {
+      logger?.logQuery(text, params);
+      return (await client.query<T>(text, params, { parsers: AS_DRIZZLE_READS })).rows;
+    },
     ping: async () => {
       await client.query('SELECT 1');
     },
