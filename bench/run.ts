@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--size small|medium|large] [--target postgres|pglite|both] [--duration 10]
- *                   [--connections 10] [--url postgres://…/kept_db]`
+ *                   [--connections 10] [--repeat 1] [--url postgres://…/kept_db]`
  *
  * Load tests of the hot reads and the writes with autocannon (in a worker thread, so that the load
  * generator does not share the server's event loop), each against Rolebook and against a bare
@@ -148,6 +148,13 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
   const scenarios = await pickScenarios(database);
   const routes = new Map<string, Statement[]>();
   const results: Result[] = [];
+  const repeat = Math.max(1, intArg(args, 'repeat', 1));
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  // The baseline serves each request as soon as its statements are captured, so that the two
+  // servers take turns on every scenario instead of one after the other (the machine drifts).
+  const baseline = await baselineServer(replay, routes);
+  const baseUrl = `http://127.0.0.1:${(baseline.server.address() as AddressInfo).port}`;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   for (const scenario of scenarios) {
     // Capture the SQL of one request, once the previous load has drained.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -167,24 +174,31 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
     const headers: Record<string, string> = {};
     if (scenario.admin) headers.authorization = `Bearer ${adminKey}`;
     if (scenario.conditional) headers['if-none-match'] = String(first.headers.etag);
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     log(`${scenario.name}: ${captured.length} statement(s)`);
-    const { requests: _, ...mine } = await load(`${base}${scenario.path}`, scenario, headers, duration, connections);
-    const alone = await load(`${base}${scenario.path}`, scenario, headers, duration, 1);
+    const mine: Array<Awaited<ReturnType<typeof load>>> = [];
+    const theirs: Array<Awaited<ReturnType<typeof load>>> = [];
+    const alone: Array<Awaited<ReturnType<typeof load>>> = [];
+    for (let round = 0; round < repeat; round++) {
+      mine.push(await load(`${base}${scenario.path}`, scenario, headers, duration, connections));
+      theirs.push(await load(`${baseUrl}${scenario.path}`, { ...scenario, conditional: false }, {}, duration, connections));
+      alone.push(await load(`${base}${scenario.path}`, scenario, headers, duration, 1));
+    }
+    // With --repeat, each figure is the median of the rounds.
+    const summary = (runs: typeof mine) => ({
+      requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+    });
     results.push({
       target,
       scenario: scenario.name,
       server: 'rolebook',
-      ...mine,
-      alone: { p50: alone.p50, p99: alone.p99, requests: alone.requests },
+      ...summary(mine),
+      alone: { ...summary(alone), requests: alone.reduce((n, r) => n + r.requests, 0) },
     });
-  }
-  const baseline = await baselineServer(replay, routes);
-  const baseUrl = `http://127.0.0.1:${(baseline.server.address() as AddressInfo).port}`;
-  for (const scenario of scenarios) {
-    if (!routes.has(`${scenario.method} ${scenario.path}`)) continue;
-    const { requests: _, ...theirs } = await load(`${baseUrl}${scenario.path}`, { ...scenario, conditional: false }, {}, duration, connections);
-    results.push({ target, scenario: scenario.name, server: 'baseline', ...theirs });
+    results.push({ target, scenario: scenario.name, server: 'baseline', ...summary(theirs) });
   }
   await baseline.close();
   await app.close();
@@ -256,7 +270,9 @@ for (const target of targets) {
   }
 }
 const markdown = [
-  `Machine: ${machineAtStart} at the start; ${machineNote()} at the end. ${intArg(args, 'connections', 10)} connections, ${intArg(args, 'duration', 10)} s per run.`,
+  `Machine: ${machineAtStart} at the start; ${machineNote()} at the end. ${intArg(args, 'connections', 10)} connections, ` +
+    `${intArg(args, 'duration', 10)} s per run, ${Math.max(1, intArg(args, 'repeat', 1))} round(s) per request (medians); ` +
+    'Rolebook and the baseline take turns on each request.',
   '',
   table(
     ['db', 'request', 'req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'baseline p50', 'baseline p99', 'ratio', 'one client p50', 'one client p99', 'non-2xx'],
