@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--size small|medium|large] [--target postgres|pglite|both] [--duration 10]
- *                   [--connections 10] [--repeat 1] [--url postgres://…/kept_db]`
+ *                   [--connections 10] [--repeat 1] [--only <name part>] [--url postgres://…/kept_db]`
  *
  * Load tests of the hot reads and the writes with autocannon (in a worker thread, so that the load
  * generator does not share the server's event loop), each against Rolebook and against a bare
@@ -145,7 +145,8 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
   const app = await buildApp({ config: { RATE_LIMIT_PER_MINUTE: 100_000_000, MAX_EVENT_LOOP_DELAY_MS: 0 }, database });
   await app.listen({ port: 0, host: '127.0.0.1' });
 
-  const scenarios = await pickScenarios(database);
+  const only = stringArg(args, 'only');
+  const scenarios = (await pickScenarios(database)).filter((s) => !only || s.name.includes(only));
   const routes = new Map<string, Statement[]>();
   const results: Result[] = [];
   const repeat = Math.max(1, intArg(args, 'repeat', 1));
@@ -175,6 +176,9 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
     if (scenario.admin) headers.authorization = `Bearer ${adminKey}`;
     if (scenario.conditional) headers['if-none-match'] = String(first.headers.etag);
     log(`${scenario.name}: ${captured.length} statement(s)`);
+    // Both servers warm up first (JIT, prepared statements, caches): 2 s each, not counted.
+    await load(`${base}${scenario.path}`, scenario, headers, 2, connections);
+    await load(`${baseUrl}${scenario.path}`, { ...scenario, conditional: false }, {}, 2, connections);
     const mine: Array<Awaited<ReturnType<typeof load>>> = [];
     const theirs: Array<Awaited<ReturnType<typeof load>>> = [];
     const alone: Array<Awaited<ReturnType<typeof load>>> = [];
