@@ -146,7 +146,7 @@ async function benchTarget(target: 'postgres' | 'pglite', args: ReturnType<typeo
   await app.listen({ port: 0, host: '127.0.0.1' });
 
   const only = stringArg(args, 'only');
-  const scenarios = (await pickScenarios(database)).filter((s) => !only || s.name.includes(only));
+  const scenarios = (await pickScenarios(database)).filter((s) => !only || only.split(',').some((part) => s.name.includes(part)));
   const routes = new Map<string, Statement[]>();
   const results: Result[] = [];
   const repeat = Math.max(1, intArg(args, 'repeat', 1));
