@@ -385,10 +385,9 @@ export const assignments = pgTable(
     index('assignments_organisation_idx').on(t.organisationId, t.startDate),
     index('assignments_post_idx').on(t.postId, t.startDate),
     index('assignments_sort_idx').on(sql`coalesce(start_date, '-infinity'::date)`, t.id),
-    // A transition's or event's read finds the assignments it touched (a sequential scan otherwise).
+    // A transition's read finds the assignments it touched (a sequential scan otherwise).
     index('assignments_started_by_transition_idx').on(t.startedByTransitionId).where(sql`started_by_transition_id IS NOT NULL`),
     index('assignments_ended_by_transition_idx').on(t.endedByTransitionId).where(sql`ended_by_transition_id IS NOT NULL`),
-    index('assignments_ended_by_event_idx').on(t.endedByEventId).where(sql`ended_by_event_id IS NOT NULL`),
     ...partialDateChecks('assignments', 'start'),
     ...partialDateChecks('assignments', 'end'),
     orderedInterval('assignments', 'start', 'end'),
